@@ -1,0 +1,7 @@
+from django.conf import settings
+
+from interclusters.selectors import demo_data_loaded
+
+
+def site(request) -> dict:
+    return {"demo_data_loaded": demo_data_loaded(), "legal_host": settings.LEGAL_HOST}

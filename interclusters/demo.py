@@ -1,0 +1,68 @@
+"""Demo data for development and demonstrations: `manage.py load_demo_data`.
+
+Every function is idempotent: running the command twice leaves the same data.
+Demo accounts use the reserved domain settings.DEMO_EMAIL_DOMAIN, which also makes the
+site show its "demo data" banner.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import transaction
+
+from interclusters.models import User
+from interclusters.permissions import FRANCE_CLUSTERS_TEAM
+from interclusters.selectors import DEMO_CACHE_KEY
+
+# Public on purpose: printed by `make run` so that anyone trying the portal can sign in.
+DEMO_PASSWORD = "interclusters-demo"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    key: str
+    role: str
+    first_name: str
+    last_name: str
+    organisation_name: str
+    staff: bool = False
+
+    @property
+    def email(self) -> str:
+        return f"{self.key}@{settings.DEMO_EMAIL_DOMAIN}"
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("editrice", "staff editor", "Camille", "Martin", "France Clusters", staff=True),
+    DemoAccount(
+        "representant", "structure representative", "Julien", "Bernard", "Pôle Bois Montagne"
+    ),
+    DemoAccount("membre", "member", "Claire", "Petit", "Pays du Haut-Jura"),
+]
+
+
+@transaction.atomic
+def demo_accounts_load() -> list[DemoAccount]:
+    """Create the demo accounts that do not exist yet; leave existing ones as they are."""
+    team = Group.objects.get(name=FRANCE_CLUSTERS_TEAM)
+    for account in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            email=account.email,
+            defaults={
+                "first_name": account.first_name,
+                "last_name": account.last_name,
+                "organisation_name": account.organisation_name,
+                "is_staff": account.staff,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        if account.staff:
+            user.groups.add(team)
+    # Now for this process, and again at commit for readers that cached the old answer.
+    cache.delete(DEMO_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(DEMO_CACHE_KEY))
+    return DEMO_ACCOUNTS

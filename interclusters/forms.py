@@ -1,0 +1,163 @@
+import re
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from interclusters.models import User, UserManager
+
+# A tag opening or closing, or an HTML comment: plain-text fields refuse them.
+HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>?")
+
+
+def validate_no_html(value: str) -> None:
+    if value and HTML_TAG.search(value):
+        raise ValidationError(
+            _("Les balises HTML ne sont pas acceptées dans ce champ."), code="html"
+        )
+
+
+class CrispyMixin:
+    """Sets crispy-forms up once: the template writes the <form> tag and its buttons."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class BaseForm(CrispyMixin, forms.Form):
+    pass
+
+
+class BaseModelForm(CrispyMixin, forms.ModelForm):
+    pass
+
+
+class PlainTextField(forms.CharField):
+    """A one-line text field that strips spaces and refuses HTML."""
+
+    default_validators = [validate_no_html]
+
+
+class SignUpForm(BaseForm):
+    first_name = PlainTextField(label=_("Prénom"), max_length=150)
+    last_name = PlainTextField(label=_("Nom"), max_length=150)
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        help_text=_("Elle vous servira d'identifiant pour vous connecter."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    organisation_name = PlainTextField(
+        label=_("Structure (facultatif)"),
+        max_length=200,
+        required=False,
+        help_text=_("Cluster, pôle, territoire ou entreprise pour laquelle vous travaillez."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Au moins 10 caractères, pas uniquement des chiffres, pas trop courant."),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+
+    def clean_email(self) -> str:
+        email = UserManager.normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                _(
+                    "Un compte existe déjà avec cette adresse e-mail. Connectez-vous ou "
+                    "réinitialisez votre mot de passe."
+                ),
+                code="duplicate",
+            )
+        return email
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
+        elif password1:
+            candidate = User(
+                email=cleaned.get("email") or "",
+                first_name=cleaned.get("first_name") or "",
+                last_name=cleaned.get("last_name") or "",
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class SignInForm(CrispyMixin, auth_forms.AuthenticationForm):
+    """Sign-in by email address, whatever its case."""
+
+    username = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "Adresse e-mail ou mot de passe incorrect. Vérifiez-les, puis réessayez."
+        ),
+        "inactive": _("Ce compte est désactivé."),
+    }
+
+    def clean_username(self) -> str:
+        return UserManager.normalize_email(self.cleaned_data["username"])
+
+
+class ProfileForm(BaseModelForm):
+    first_name = PlainTextField(label=_("Prénom"), max_length=150)
+    last_name = PlainTextField(label=_("Nom"), max_length=150)
+    organisation_name = PlainTextField(
+        label=_("Structure (facultatif)"), max_length=200, required=False
+    )
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "organisation_name"]
+        labels = {"email": _("Adresse e-mail")}
+
+    def clean_email(self) -> str:
+        email = UserManager.normalize_email(self.cleaned_data["email"])
+        taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(_("Un autre compte utilise déjà cette adresse e-mail."))
+        return email
+
+
+class PasswordChangeForm(CrispyMixin, auth_forms.PasswordChangeForm):
+    pass
+
+
+class PasswordResetForm(CrispyMixin, auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class SetPasswordForm(CrispyMixin, auth_forms.SetPasswordForm):
+    pass

@@ -1,0 +1,51 @@
+"""Writes that matter for accounts and the site."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from interclusters.models import User
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    organisation_name: str = "",
+) -> User:
+    """Create a member account; two sign-ups with one address never make two accounts."""
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                email=email,
+                password=password,
+                first_name=first_name,
+                last_name=last_name,
+                organisation_name=organisation_name,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"email": _("Un compte existe déjà avec cette adresse e-mail.")}, code="duplicate"
+        ) from exc
+
+
+@transaction.atomic
+def user_update_profile(
+    *, user: User, first_name: str, last_name: str, email: str, organisation_name: str
+) -> User:
+    """Update a person's own profile; the address stays unique whatever the case."""
+    user.first_name = first_name
+    user.last_name = last_name
+    user.email = email
+    user.organisation_name = organisation_name
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["first_name", "last_name", "email", "organisation_name"])
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"email": _("Un autre compte utilise déjà cette adresse e-mail.")}, code="duplicate"
+        ) from exc
+    return user

@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from interclusters import views
+
+admin.site.site_header = _("Interclusters — administration")
+admin.site.site_title = _("Administration Interclusters")
+admin.site.index_title = _("Back-office du programme")
+
+account_patterns = [
+    path("", views.DashboardView.as_view(), name="dashboard"),
+    path("connexion/", views.SignInView.as_view(), name="login"),
+    path("deconnexion/", views.SignOutView.as_view(), name="logout"),
+    path("inscription/", views.SignUpView.as_view(), name="signup"),
+    path("profil/", views.ProfileView.as_view(), name="profile"),
+    path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "mot-de-passe/oublie/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/termine/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path(
+        "a-propos/",
+        views.PageView.as_view(template_name="interclusters/about.html"),
+        name="about",
+    ),
+    path(
+        "mentions-legales/",
+        views.PageView.as_view(template_name="interclusters/legal.html"),
+        name="legal",
+    ),
+    path(
+        "donnees-personnelles/",
+        views.PageView.as_view(template_name="interclusters/privacy.html"),
+        name="privacy",
+    ),
+    path(
+        "accessibilite/",
+        views.PageView.as_view(template_name="interclusters/accessibility.html"),
+        name="accessibility",
+    ),
+    path("compte/", include((account_patterns, "accounts"))),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

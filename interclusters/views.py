@@ -1,0 +1,148 @@
+"""Site-wide pages: home, about, legal pages, accounts ("Mon espace"), health check."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, TemplateView
+
+from interclusters import forms, selectors, services
+
+
+class InvalidFormStatusMixin:
+    """A form sent back with errors answers 422, so that bad input is never a 200."""
+
+    def form_invalid(self, form) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
+
+
+class HomeView(TemplateView):
+    template_name = "interclusters/home.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {**super().get_context_data(**kwargs), "figures": selectors.home_key_figures()}
+
+
+class PageView(TemplateView):
+    """A static page of the site (about, legal notice, privacy, accessibility)."""
+
+
+class SignUpView(InvalidFormStatusMixin, FormView):
+    template_name = "registration/signup.html"
+    form_class = forms.SignUpForm
+    success_url = reverse_lazy("accounts:dashboard")
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            return redirect("accounts:dashboard")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: forms.SignUpForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                organisation_name=data["organisation_name"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, _("Bienvenue ! Votre compte est créé."))
+        return super().form_valid(form)
+
+
+class SignInView(InvalidFormStatusMixin, auth_views.LoginView):
+    form_class = forms.SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("Vous êtes déconnecté."))
+        return response
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """ "Mon espace": everything of the signed-in person's, block by block."""
+
+    template_name = "interclusters/dashboard.html"
+
+
+class ProfileView(LoginRequiredMixin, InvalidFormStatusMixin, FormView):
+    template_name = "interclusters/profile.html"
+    form_class = forms.ProfileForm
+    success_url = reverse_lazy("accounts:dashboard")
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "instance": self.request.user}
+
+    def form_valid(self, form: forms.ProfileForm) -> HttpResponse:
+        data = form.cleaned_data
+        try:
+            services.user_update_profile(
+                user=self.request.user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                organisation_name=data["organisation_name"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Votre profil est enregistré."))
+        return super().form_valid(form)
+
+
+class PasswordChangeView(InvalidFormStatusMixin, auth_views.PasswordChangeView):
+    form_class = forms.PasswordChangeForm
+    success_url = reverse_lazy("accounts:dashboard")
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Votre mot de passe est modifié."))
+        return response
+
+
+class PasswordResetView(InvalidFormStatusMixin, auth_views.PasswordResetView):
+    form_class = forms.PasswordResetForm
+    email_template_name = "emails/password_reset.txt"
+    html_email_template_name = "emails/password_reset.html"
+    subject_template_name = "emails/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+    extra_email_context = {"site_name": gettext_lazy("Interclusters")}
+
+
+class PasswordResetConfirmView(InvalidFormStatusMixin, auth_views.PasswordResetConfirmView):
+    form_class = forms.SetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database check for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,37 @@
+"""Helpers for the browser journeys."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+SERIOUS = {"serious", "critical"}
+
+# Each module marks itself with E2E: transactional, so that the live server's thread sees
+# what the test writes; restoring the migrations' data keeps the staff groups.
+E2E = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def assert_accessible(page: Page) -> None:
+    """Fail on any serious or critical axe-core violation on the page as it stands."""
+    results = Axe().run(page)
+    violations = [v for v in results.response["violations"] if v["impact"] in SERIOUS]
+    if violations:
+        lines = []
+        for violation in violations:
+            targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
+            lines.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']} → {targets}"
+            )
+        pytest.fail(
+            f"axe found {len(violations)} serious violation(s) on {page.url}:\n" + "\n".join(lines)
+        )
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.goto("/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/compte/$"))
