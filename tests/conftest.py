@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from clusters.services import reference_data_load
 from interclusters.permissions import FRANCE_CLUSTERS_TEAM
@@ -13,6 +14,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The test database holds the reference data (all but the 35,000 communes)."""
     with django_db_blocker.unblock():
         reference_data_load(communes=False)
+    # Transactional tests restore what the migrations wrote (staff groups, permissions)
+    # from a snapshot kept on the connection. Playwright's event loop makes asgiref hand
+    # out fresh connection objects in the browser tests, which would not carry it: keep
+    # the snapshot on the class, where every connection object finds it.
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    contents = getattr(wrapper, "_test_serialized_contents", None)
+    if contents is not None:
+        type(wrapper)._test_serialized_contents = contents
 
 
 @pytest.fixture(autouse=True)
