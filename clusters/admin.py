@@ -1,6 +1,40 @@
-from django.contrib import admin
+"""The staff back office of the directory: curation, moderation queues, imports."""
 
-from clusters.models import Commune, Department, Epci, FundingMeasure, Region, Theme
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from import_export import fields, resources, widgets
+from import_export.admin import ImportMixin
+from import_export.formats import base_formats
+
+from clusters import services
+from clusters.models import (
+    Category,
+    Commune,
+    Department,
+    DirectoryEntry,
+    EntryChange,
+    Epci,
+    FundingMeasure,
+    Membership,
+    Organisation,
+    Practice,
+    PracticeLink,
+    PracticePartner,
+    PracticeToReview,
+    Region,
+    Setting,
+    Territory,
+    Theme,
+    setting_for_density,
+)
 
 
 @admin.register(Region)
@@ -46,3 +80,609 @@ class ThemeAdmin(admin.ModelAdmin):
 class FundingMeasureAdmin(admin.ModelAdmin):
     list_display = ["code", "article", "name", "position"]
     search_fields = ["code", "name"]
+
+
+# --- Imports ---------------------------------------------------------------------------
+
+
+class EntryResource(resources.ModelResource):
+    """Rows of a CSV or XLSX file of structures or territories. The slug identifies a row
+    (made from the name when absent); the commune is given by its INSEE code."""
+
+    category = Category.STRUCTURE
+    commune = fields.Field(
+        attribute="commune",
+        column_name="commune",
+        widget=widgets.ForeignKeyWidget(Commune, field="code"),
+    )
+    themes = fields.Field(
+        attribute="themes",
+        column_name="themes",
+        widget=widgets.ManyToManyWidget(Theme, field="slug", separator=","),
+    )
+
+    class Meta:
+        model = DirectoryEntry
+        import_id_fields = ["slug"]
+        fields = [
+            "slug", "name", "kind", "acronym", "description", "website", "email", "phone",
+            "address", "commune", "setting", "themes", "published", "population",
+        ]  # fmt: skip
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+    def get_queryset(self):
+        return DirectoryEntry.objects.filter(category=self.category)
+
+    def init_instance(self, row=None):
+        return DirectoryEntry(category=self.category)
+
+    def before_import(self, dataset, **kwargs) -> None:
+        """A file without slugs gets them from the names, unique in the file and the base."""
+        if "slug" in dataset.headers or "name" not in dataset.headers:
+            return
+        taken: set[str] = set()
+        slugs = []
+        for name in dataset["name"]:
+            existing = self.get_queryset().filter(name=name).values_list("slug", flat=True).first()
+            slug = existing or services.unique_slug(DirectoryEntry, str(name or ""))
+            while slug in taken:
+                slug = f"{slug}-{len(taken)}"
+            taken.add(slug)
+            slugs.append(slug)
+        dataset.append_col(slugs, header="slug")
+
+    def before_import_row(self, row, **kwargs) -> None:
+        kind = row.get("kind")
+        allowed = dict(DirectoryEntry._meta.get_field("kind").choices)
+        if kind and kind not in allowed:
+            # Accept the French label as well as the code.
+            by_label = {str(label).lower(): code for code, label in allowed.items()}
+            row["kind"] = by_label.get(str(kind).strip().lower(), kind)
+
+    def before_save_instance(self, instance, row, **kwargs) -> None:
+        instance.category = self.category
+        services.entry_prepare(instance)
+
+    def after_import(self, dataset, result, **kwargs) -> None:
+        super().after_import(dataset, result, **kwargs)
+        ids = [row.object_id for row in result.rows if row.object_id]
+        services.entry_index(ids)
+
+
+class OrganisationResource(EntryResource):
+    category = Category.STRUCTURE
+
+
+class TerritoryResource(EntryResource):
+    category = Category.TERRITORY
+    departments = fields.Field(
+        attribute="departments",
+        column_name="departments",
+        widget=widgets.ManyToManyWidget(Department, field="code", separator=","),
+    )
+
+    class Meta(EntryResource.Meta):
+        fields = [*EntryResource.Meta.fields, "departments"]
+
+
+# --- Structures and territories ----------------------------------------------------------
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.action(description=gettext_lazy("Publier les fiches sélectionnées"))
+def publish_entries(modeladmin, request, queryset):
+    ids = list(queryset.values_list("pk", flat=True))
+    count = DirectoryEntry.objects.filter(pk__in=ids).update(published=True)
+    services.entry_index(ids)
+    modeladmin.message_user(
+        request, ngettext("%d fiche publiée.", "%d fiches publiées.", count) % count
+    )
+
+
+@admin.action(description=gettext_lazy("Dépublier les fiches sélectionnées"))
+def unpublish_entries(modeladmin, request, queryset):
+    count = queryset.update(published=False)
+    modeladmin.message_user(
+        request, ngettext("%d fiche dépubliée.", "%d fiches dépubliées.", count) % count
+    )
+
+
+@admin.action(description=gettext_lazy("Appliquer le milieu proposé par la grille INSEE"))
+def apply_suggested_setting(modeladmin, request, queryset):
+    changed = 0
+    for entry in queryset.filter(setting="").select_related("commune"):
+        suggestion = entry.suggested_setting
+        if suggestion:
+            DirectoryEntry.objects.filter(pk=entry.pk).update(setting=suggestion)
+            changed += 1
+    modeladmin.message_user(
+        request,
+        ngettext("Milieu renseigné pour %d fiche.", "Milieu renseigné pour %d fiches.", changed)
+        % changed,
+    )
+
+
+class EntryAdmin(ImportMixin, admin.ModelAdmin):
+    import_formats = [base_formats.CSV, base_formats.XLSX]
+    import_error_display = ("message", "row")
+    list_display = [
+        "name", "kind", "commune", "department", "setting", "published",
+        "published_practice_count", "updated_at",
+    ]  # fmt: skip
+    list_filter = ["published", "kind", "setting", "region", "themes"]
+    search_fields = ["name", "acronym", "slug", "commune__name", "commune__code"]
+    list_select_related = ["commune", "department"]
+    autocomplete_fields = ["commune", "epci"]
+    filter_horizontal = ["themes"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = [
+        "suggested_setting_display",
+        "created_at",
+        "updated_at",
+        "published_practice_count",
+    ]
+    actions = [publish_entries, unpublish_entries, apply_suggested_setting]
+    inlines = [MembershipInline]
+    list_per_page = 50
+    show_full_result_count = False
+    category = Category.STRUCTURE
+
+    fieldsets = [
+        (None, {"fields": ["name", "acronym", "slug", "kind", "published"]}),
+        (gettext_lazy("Présentation"), {"fields": ["description", "themes"]}),
+        (
+            gettext_lazy("Coordonnées"),
+            {"fields": ["website", "email", "phone", "address"]},
+        ),
+        (
+            gettext_lazy("Lieu"),
+            {
+                "fields": [
+                    "commune",
+                    "setting",
+                    "suggested_setting_display",
+                    "latitude",
+                    "longitude",
+                ],  # fmt: skip
+                "description": gettext_lazy(
+                    "Le point sur la carte vaut celui de la commune quand il est laissé vide."
+                ),
+            },
+        ),
+        (
+            gettext_lazy("Suivi"),
+            {"fields": ["published_practice_count", "created_at", "updated_at"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(category=self.category)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            from clusters.models import STRUCTURE_KINDS, TERRITORY_KINDS
+
+            kinds = STRUCTURE_KINDS if self.category == Category.STRUCTURE else TERRITORY_KINDS
+            kwargs["choices"] = [(k.value, k.label) for k in kinds]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.display(description=gettext_lazy("Milieu proposé (grille INSEE)"))
+    def suggested_setting_display(self, obj: DirectoryEntry) -> str:
+        if not obj.pk or not obj.commune_id or obj.commune.density_level is None:
+            return _("Grille de densité non importée pour cette commune.")
+        suggestion = setting_for_density(obj.commune.density_level)
+        return _("%(setting)s (niveau %(level)s de la grille communale de densité)") % {
+            "setting": Setting(suggestion).label,
+            "level": obj.commune.density_level,
+        }
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.category = self.category
+        services.entry_prepare(obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        services.entry_index([form.instance.pk])
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(EntryAdmin):
+    resource_classes = [OrganisationResource]
+    category = Category.STRUCTURE
+
+
+@admin.register(Territory)
+class TerritoryAdmin(EntryAdmin):
+    resource_classes = [TerritoryResource]
+    category = Category.TERRITORY
+    filter_horizontal = ["themes", "departments"]
+    fieldsets = [
+        *EntryAdmin.fieldsets[:3],
+        (
+            gettext_lazy("Lieu"),
+            {
+                "fields": [
+                    "commune",
+                    "departments",
+                    "epci",
+                    "population",
+                    "setting",
+                    "suggested_setting_display",
+                    "latitude",
+                    "longitude",
+                ],  # fmt: skip
+                "description": gettext_lazy(
+                    "La commune siège ; le point sur la carte vaut le sien quand il est "
+                    "laissé vide."
+                ),
+            },
+        ),
+        EntryAdmin.fieldsets[4],
+    ]
+
+
+@admin.register(DirectoryEntry)
+class DirectoryEntryAdmin(admin.ModelAdmin):
+    """Only for the autocompletes of other admins: staff edit through the two proxies."""
+
+    search_fields = ["name", "acronym", "commune__name"]
+
+    def has_module_permission(self, request):
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset.select_related("commune"), search_term)
+
+
+# --- Moderation: reasons ---------------------------------------------------------------
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Motif, envoyé par e-mail à l'auteur"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        max_length=2000,
+    )
+
+
+def reason_page(request, modeladmin, *, title: str, objects, form: ReasonForm, action: str):
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "objects": objects,
+        "form": form,
+        "action": action,
+        "opts": modeladmin.model._meta,
+        "ids": [obj.pk for obj in objects],
+    }
+    return TemplateResponse(request, "admin/clusters/reason_form.html", context)
+
+
+# --- Practices --------------------------------------------------------------------------
+
+
+class PartnerInline(admin.TabularInline):
+    model = PracticePartner
+    extra = 1
+    autocomplete_fields = ["entry"]
+    fields = ["entry", "name", "role", "position"]
+
+
+class LinkInline(admin.TabularInline):
+    model = PracticeLink
+    extra = 0
+
+
+class PracticeAdminForm(forms.ModelForm):
+    """Everything but the moderation state, which only the publish and refuse buttons
+    change (so that the author is always told)."""
+
+    class Meta:
+        model = Practice
+        fields = [
+            "title", "slug", "summary", "kind", "themes", "body", "rural_contribution",
+            "urban_contribution", "start_year", "end_year", "status", "funding_measures",
+            "funding", "results", "success_factors", "pitfalls",
+        ]  # fmt: skip
+
+
+@admin.action(description=gettext_lazy("Publier les pratiques sélectionnées"))
+def publish_practices(modeladmin, request, queryset):
+    if not request.user.has_perm("clusters.change_practice"):
+        raise PermissionDenied
+    count = 0
+    for practice in queryset:
+        services.practice_publish(practice=practice)
+        count += 1
+    modeladmin.message_user(
+        request,
+        ngettext("%d pratique publiée.", "%d pratiques publiées.", count) % count,
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=gettext_lazy("Refuser les pratiques sélectionnées…"))
+def reject_practices(modeladmin, request, queryset):
+    if not request.user.has_perm("clusters.change_practice"):
+        raise PermissionDenied
+    if "apply" in request.POST:
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            for practice in queryset:
+                services.practice_reject(practice=practice, reason=form.cleaned_data["reason"])
+            count = queryset.count()
+            modeladmin.message_user(
+                request,
+                ngettext("%d pratique refusée.", "%d pratiques refusées.", count) % count,
+                messages.SUCCESS,
+            )
+            return None
+    else:
+        form = ReasonForm()
+    return reason_page(
+        request,
+        modeladmin,
+        title=_("Refuser des pratiques"),
+        objects=list(queryset),
+        form=form,
+        action="reject_practices",
+    )
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    form = PracticeAdminForm
+    list_display = ["title", "state", "kind", "status", "rural_urban", "lead_kind", "published_at"]
+    list_filter = ["state", "kind", "status", "rural_urban", "themes", "funding_measures"]
+    search_fields = ["title", "summary", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["themes", "funding_measures"]
+    inlines = [PartnerInline, LinkInline]
+    actions = [publish_practices, reject_practices]
+    readonly_fields = ["moderation", "rural_urban", "region_codes"]
+    date_hierarchy = "published_at"
+    list_per_page = 50
+    show_full_result_count = False
+    change_form_template = "admin/clusters/practice/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["moderation", "title", "slug", "summary", "kind", "themes", "body"]}),
+        (
+            gettext_lazy("Ville et campagne"),
+            {"fields": ["rural_contribution", "urban_contribution", "rural_urban", "region_codes"]},
+        ),
+        (
+            gettext_lazy("Calendrier et moyens"),
+            {"fields": ["start_year", "end_year", "status", "funding_measures", "funding"]},
+        ),
+        (
+            gettext_lazy("Enseignements"),
+            {"fields": ["results", "success_factors", "pitfalls"]},
+        ),
+    ]
+
+    @admin.display(description=gettext_lazy("Modération"))
+    def moderation(self, obj: Practice) -> str:
+        if not obj.pk:
+            return _("Une pratique créée ici est proposée : publiez-la ensuite.")
+        parts = [obj.get_state_display()]
+        if obj.proposer:
+            parts.append(
+                _("proposée par %(name)s (%(email)s)")
+                % {"name": obj.proposer, "email": obj.proposer.email}
+            )
+        if obj.rejection_reason:
+            parts.append(_("motif : %(reason)s") % {"reason": obj.rejection_reason})
+        return " — ".join(str(p) for p in parts)
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not obj.slug:
+            obj.slug = services.unique_slug(Practice, obj.title)
+        if not change:
+            obj.proposer = obj.proposer or request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        entry_ids_before = list(
+            PracticePartner.objects.filter(practice=form.instance)
+            .exclude(entry=None)
+            .values_list("entry_id", flat=True)
+        )
+        super().save_related(request, form, formsets, change)
+        services.practice_index(form.instance)
+        services.entries_count_practices(
+            entry_ids_before
+            + list(form.instance.partners.exclude(entry=None).values_list("entry_id", flat=True))
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/publier/",
+                self.admin_site.admin_view(self.publish_view),
+                name="clusters_practice_publish",
+            ),
+            path(
+                "<int:pk>/refuser/",
+                self.admin_site.admin_view(self.reject_view),
+                name="clusters_practice_reject",
+            ),
+            *super().get_urls(),
+        ]
+
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        practice = get_object_or_404(Practice, pk=pk)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:clusters_practice_change", args=[pk]))
+        if not self.has_change_permission(request, practice):
+            raise PermissionDenied
+        services.practice_publish(practice=practice)
+        self.message_user(
+            request, _("La pratique est publiée ; son auteur est prévenu."), messages.SUCCESS
+        )
+        return HttpResponseRedirect(reverse("admin:clusters_practice_change", args=[pk]))
+
+    def reject_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        practice = get_object_or_404(Practice, pk=pk)
+        if not self.has_change_permission(request, practice):
+            raise PermissionDenied
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            services.practice_reject(practice=practice, reason=form.cleaned_data["reason"])
+            self.message_user(
+                request,
+                _("La pratique est refusée ; son auteur a reçu le motif."),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:clusters_practice_change", args=[pk]))
+        return reason_page(
+            request,
+            self,
+            title=_("Refuser la pratique « %(title)s »") % {"title": practice.title},
+            objects=[practice],
+            form=form,
+            action="",
+        )
+
+
+@admin.register(PracticeToReview)
+class PracticeToReviewAdmin(PracticeAdmin):
+    """The moderation queue: proposed practices, oldest first."""
+
+    list_display = ["title", "proposer", "created_at", "kind"]
+    list_filter = ["kind", "themes"]
+    ordering = ["created_at"]
+    date_hierarchy = None
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(state=Practice.State.PROPOSED)
+            .select_related("proposer")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+
+# --- Changes to entries -------------------------------------------------------------------
+
+
+@admin.action(description=gettext_lazy("Approuver et appliquer les modifications sélectionnées"))
+def approve_changes(modeladmin, request, queryset):
+    done = 0
+    for change in queryset.filter(status=EntryChange.Status.PENDING):
+        services.entry_change_approve(change=change, reviewer=request.user)
+        done += 1
+    modeladmin.message_user(
+        request,
+        ngettext("%d modification appliquée.", "%d modifications appliquées.", done) % done,
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=gettext_lazy("Refuser les modifications sélectionnées…"))
+def reject_changes(modeladmin, request, queryset):
+    pending = queryset.filter(status=EntryChange.Status.PENDING)
+    if "apply" in request.POST:
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            count = 0
+            for change in pending:
+                services.entry_change_reject(
+                    change=change, reviewer=request.user, note=form.cleaned_data["reason"]
+                )
+                count += 1
+            modeladmin.message_user(
+                request,
+                ngettext("%d modification refusée.", "%d modifications refusées.", count) % count,
+                messages.SUCCESS,
+            )
+            return None
+    else:
+        form = ReasonForm()
+    return reason_page(
+        request,
+        modeladmin,
+        title=_("Refuser des modifications de fiches"),
+        objects=list(pending),
+        form=form,
+        action="reject_changes",
+    )
+
+
+@admin.register(EntryChange)
+class EntryChangeAdmin(admin.ModelAdmin):
+    list_display = ["entry", "author", "status", "created_at", "reviewed_by"]
+    list_filter = ["status"]
+    search_fields = ["entry__name", "author__email"]
+    list_select_related = ["entry", "author", "reviewed_by"]
+    actions = [approve_changes, reject_changes]
+    readonly_fields = [
+        "entry",
+        "author",
+        "status",
+        "created_at",
+        "reviewed_by",
+        "reviewed_at",
+        "review_note",
+        "differences",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=gettext_lazy("Changements proposés"))
+    def differences(self, obj: EntryChange) -> str:
+        current = services.entry_change_data(obj.entry)
+        rows = [
+            (field, current.get(field), value)
+            for field, value in obj.data.items()
+            if current.get(field) != value
+        ]
+        if not rows:
+            return _("Aucune différence avec la fiche publiée.")
+        labels = {
+            field.name: field.verbose_name
+            for field in DirectoryEntry._meta.get_fields()
+            if hasattr(field, "verbose_name")
+        }
+        return format_html(
+            '<table><thead><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            _("Champ"),
+            _("Actuellement"),
+            _("Proposé"),
+            format_html_join(
+                "",
+                "<tr><th scope='row'>{}</th><td>{}</td><td><strong>{}</strong></td></tr>",
+                (
+                    (labels.get(field, field), _display(before), _display(after))
+                    for field, before, after in rows
+                ),
+            ),
+        )
+
+
+def _display(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(value) or "—"
+    return value or "—"
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "entry", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__last_name", "entry__name"]
+    autocomplete_fields = ["user", "entry"]
+    list_select_related = ["user", "entry"]

@@ -1,5 +1,12 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from clusters.search import Unaccented
 
 
 class Region(models.Model):
@@ -138,3 +145,554 @@ class FundingMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+
+class Setting(models.TextChoices):
+    """Where a structure or territory stands on the rural–urban gradient."""
+
+    URBAN = "urban", _("urbain")
+    PERI_URBAN = "peri_urban", _("périurbain")
+    RURAL = "rural", _("rural")
+
+
+def setting_for_density(level: int | None) -> str | None:
+    """INSEE's 7-level density grid → setting: 1–2 urban, 3–4 peri-urban, 5–7 rural."""
+    if level is None:
+        return None
+    if level <= 2:
+        return Setting.URBAN
+    if level <= 4:
+        return Setting.PERI_URBAN
+    return Setting.RURAL
+
+
+def other_side(setting: str | None) -> list[str]:
+    """The settings across the rural–urban divide from ``setting``."""
+    if setting == Setting.RURAL:
+        return [Setting.URBAN, Setting.PERI_URBAN]
+    if setting in (Setting.URBAN, Setting.PERI_URBAN):
+        return [Setting.RURAL]
+    return []
+
+
+class Category(models.TextChoices):
+    STRUCTURE = "structure", _("structure")
+    TERRITORY = "territory", _("territoire")
+
+
+class Kind(models.TextChoices):
+    CLUSTER = "cluster", _("cluster")
+    POLE = "pole", _("pôle de compétitivité")
+    TIERS_LIEU = "tiers_lieu", _("tiers-lieu")
+    FAB_LAB = "fab_lab", _("fab lab")
+    PEPINIERE = "pepiniere", _("pépinière d'entreprises")
+    TECHNOPOLE = "technopole", _("technopole")
+    RESEARCH = "research", _("centre de recherche")
+    OTHER_STRUCTURE = "other_structure", _("autre structure")
+    PAYS = "pays", _("Pays")
+    PETR = "petr", _("PETR")
+    GAL = "gal", _("GAL LEADER")
+    EPCI = "epci", _("EPCI")
+    PNR = "pnr", _("parc naturel régional")
+    OTHER_TERRITORY = "other_territory", _("autre territoire")
+
+
+STRUCTURE_KINDS = [
+    Kind.CLUSTER,
+    Kind.POLE,
+    Kind.TIERS_LIEU,
+    Kind.FAB_LAB,
+    Kind.PEPINIERE,
+    Kind.TECHNOPOLE,
+    Kind.RESEARCH,
+    Kind.OTHER_STRUCTURE,
+]
+INNOVATION_PLACE_KINDS = [Kind.TIERS_LIEU, Kind.FAB_LAB, Kind.PEPINIERE, Kind.TECHNOPOLE]
+TERRITORY_KINDS = [Kind.PAYS, Kind.PETR, Kind.GAL, Kind.EPCI, Kind.PNR, Kind.OTHER_TERRITORY]
+
+
+class DirectoryEntryQuerySet(models.QuerySet):
+    def published(self) -> "DirectoryEntryQuerySet":
+        return self.filter(published=True)
+
+    def structures(self) -> "DirectoryEntryQuerySet":
+        return self.filter(category=Category.STRUCTURE)
+
+    def territories(self) -> "DirectoryEntryQuerySet":
+        return self.filter(category=Category.TERRITORY)
+
+    def for_list(self) -> "DirectoryEntryQuerySet":
+        """What a list row shows: place and themes, in a fixed number of queries."""
+        return self.select_related("commune", "department__region").prefetch_related("themes")
+
+
+class DirectoryEntry(models.Model):
+    """A structure (cluster, pole, innovation place, research centre) or a territory
+    (Pays, PETR, GAL LEADER, EPCI, PNR) of the directory. One table for both, so that the
+    directory lists, filters, sorts and searches them together; ``Organisation`` and
+    ``Territory`` are its two proxies."""
+
+    category = models.CharField(_("catégorie"), max_length=10, choices=Category.choices)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("nom"), max_length=200)
+    acronym = models.CharField(_("sigle"), max_length=40, blank=True)
+    slug = models.SlugField(_("identifiant d'adresse"), max_length=220, unique=True)
+    description = models.TextField(_("présentation"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    email = models.EmailField(_("e-mail de contact"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    address = models.CharField(_("adresse"), max_length=250, blank=True)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("commune"),
+        help_text=_("Pour un territoire, la commune siège."),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("département"),
+        help_text=_("Déduit de la commune, sinon du premier département couvert."),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("région"),
+    )
+    departments = models.ManyToManyField(
+        Department,
+        blank=True,
+        related_name="covering_entries",
+        verbose_name=_("départements couverts"),
+    )
+    epci = models.ForeignKey(
+        Epci,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("EPCI correspondant"),
+    )
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    setting = models.CharField(
+        _("milieu"), max_length=10, choices=Setting.choices, blank=True, default=""
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="entries", verbose_name=_("thèmes")
+    )
+    published = models.BooleanField(_("publiée"), default=False)
+    published_practice_count = models.PositiveIntegerField(
+        _("pratiques publiées"), default=0, editable=False
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = DirectoryEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fiche de l'annuaire")
+        verbose_name_plural = _("fiches de l'annuaire")
+        ordering = ["name"]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="entry_search_gin"),
+            GinIndex(OpClass(Unaccented("name"), name="gin_trgm_ops"), name="entry_name_trgm"),
+            models.Index(fields=["published", "category", "kind"], name="entry_pub_kind"),
+            models.Index(fields=["published", "region"], name="entry_pub_region"),
+            models.Index(fields=["published", "department"], name="entry_pub_department"),
+            models.Index(fields=["published", "setting"], name="entry_pub_setting"),
+            models.Index(
+                fields=["published", "-published_practice_count"], name="entry_pub_practices"
+            ),
+            models.Index(fields=["published", "-updated_at"], name="entry_pub_updated"),
+            models.Index(fields=["published", "name"], name="entry_pub_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        name = (
+            "clusters:territory_detail"
+            if self.category == Category.TERRITORY
+            else "clusters:structure_detail"
+        )
+        return reverse(name, kwargs={"slug": self.slug})
+
+    @property
+    def is_territory(self) -> bool:
+        return self.category == Category.TERRITORY
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def suggested_setting(self) -> str | None:
+        """The setting INSEE's density grid suggests for the commune, if imported."""
+        return setting_for_density(self.commune.density_level) if self.commune_id else None
+
+
+class OrganisationManager(models.Manager.from_queryset(DirectoryEntryQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(category=Category.STRUCTURE)
+
+
+class TerritoryManager(models.Manager.from_queryset(DirectoryEntryQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(category=Category.TERRITORY)
+
+
+class Organisation(DirectoryEntry):
+    """A cluster, competitiveness pole, innovation place or research centre."""
+
+    objects = OrganisationManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+
+    def save(self, *args, **kwargs) -> None:
+        self.category = Category.STRUCTURE
+        super().save(*args, **kwargs)
+
+
+class Territory(DirectoryEntry):
+    """A Pays, PETR, GAL LEADER, EPCI, regional natural park or other territory."""
+
+    objects = TerritoryManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("territoire")
+        verbose_name_plural = _("territoires")
+
+    def save(self, *args, **kwargs) -> None:
+        self.category = Category.TERRITORY
+        super().save(*args, **kwargs)
+
+
+class Membership(models.Model):
+    """A person's link to a structure or territory: a representative may edit its entry."""
+
+    class Role(models.TextChoices):
+        REPRESENTATIVE = "representative", _("représentant")
+        MEMBER = "member", _("membre de l'équipe")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("personne"),
+    )
+    entry = models.ForeignKey(
+        DirectoryEntry,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("structure ou territoire"),
+    )
+    role = models.CharField(
+        _("rôle"), max_length=20, choices=Role.choices, default=Role.REPRESENTATIVE
+    )
+    created_at = models.DateTimeField(_("depuis le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rattachement")
+        verbose_name_plural = _("rattachements")
+        constraints = [models.UniqueConstraint(fields=["user", "entry"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.entry} ({self.get_role_display()})"
+
+
+class EntryChange(models.Model):
+    """A representative's change to their entry, applied only once staff approve it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("en attente")
+        APPROVED = "approved", _("approuvée")
+        REJECTED = "rejected", _("refusée")
+
+    entry = models.ForeignKey(
+        DirectoryEntry,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        verbose_name=_("fiche"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="entry_changes",
+        verbose_name=_("auteur"),
+    )
+    data = models.JSONField(_("valeurs proposées"))
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    review_note = models.TextField(_("note de modération"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("modérée par"),
+    )
+    reviewed_at = models.DateTimeField(_("modérée le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("modification de fiche")
+        verbose_name_plural = _("modifications de fiches")
+        ordering = ["-created_at"]
+        constraints = [
+            # One change waits at a time per entry: a new one replaces the old.
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=models.Q(status="pending"),
+                name="entrychange_one_pending_per_entry",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} ({self.get_status_display()})"
+
+
+class PracticeQuerySet(models.QuerySet):
+    def published(self) -> "PracticeQuerySet":
+        return self.filter(state=Practice.State.PUBLISHED)
+
+    def for_list(self) -> "PracticeQuerySet":
+        return self.prefetch_related(
+            "themes",
+            models.Prefetch(
+                "partners",
+                queryset=PracticePartner.objects.select_related("entry").order_by(
+                    "role", "position", "pk"
+                ),
+            ),
+        )
+
+
+class Practice(models.Model):
+    """An innovative practice, led by structures and territories working together."""
+
+    class Kind(models.TextChoices):
+        COOPERATION = "cooperation", _("projet de coopération")
+        SHARED_SERVICE = "shared_service", _("service mutualisé")
+        PLACE = "place", _("lieu d'innovation")
+        SUPPLY_CHAIN = "supply_chain", _("filière et circuit court")
+        SKILLS = "skills", _("compétences et emploi")
+        NETWORK = "network", _("animation de réseau")
+        METHOD = "method", _("outil ou méthode")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("en projet")
+        ONGOING = "ongoing", _("en cours")
+        COMPLETED = "completed", _("terminée")
+        STOPPED = "stopped", _("arrêtée")
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("proposée")
+        PUBLISHED = "published", _("publiée")
+        REJECTED = "rejected", _("refusée")
+
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(_("identifiant d'adresse"), max_length=220, unique=True)
+    summary = models.TextField(_("résumé"), max_length=600)
+    body = models.TextField(_("description"), blank=True, help_text=_("Markdown accepté."))
+    kind = models.CharField(_("type de pratique"), max_length=20, choices=Kind.choices)
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="practices", verbose_name=_("thèmes")
+    )
+    funding_measures = models.ManyToManyField(
+        FundingMeasure, blank=True, related_name="practices", verbose_name=_("mesures FEADER")
+    )
+    rural_contribution = models.TextField(_("ce qu'apporte le rural"), blank=True)
+    urban_contribution = models.TextField(_("ce qu'apporte l'urbain"), blank=True)
+    start_year = models.PositiveSmallIntegerField(_("année de début"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("année de fin"), null=True, blank=True)
+    status = models.CharField(
+        _("avancement"), max_length=10, choices=Status.choices, default=Status.ONGOING
+    )
+    funding = models.TextField(_("financement"), blank=True)
+    results = models.TextField(_("résultats"), blank=True)
+    success_factors = models.TextField(_("facteurs de réussite"), blank=True)
+    pitfalls = models.TextField(_("écueils à éviter"), blank=True)
+    state = models.CharField(
+        _("modération"), max_length=10, choices=State.choices, default=State.PROPOSED
+    )
+    rejection_reason = models.TextField(_("motif du refus"), blank=True)
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_practices",
+        verbose_name=_("proposée par"),
+    )
+    published_at = models.DateTimeField(_("publiée le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
+    # Kept by the services from the partners, for fast filters.
+    rural_urban = models.BooleanField(_("coopération rural–urbain"), default=False, editable=False)
+    lead_kind = models.CharField(
+        _("type du chef de file"), max_length=20, blank=True, editable=False
+    )
+    region_codes = ArrayField(
+        models.CharField(max_length=3), default=list, blank=True, editable=False
+    )
+    department_codes = ArrayField(
+        models.CharField(max_length=3), default=list, blank=True, editable=False
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pratique")
+        verbose_name_plural = _("pratiques")
+        ordering = ["-published_at", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__isnull=True)
+                | models.Q(start_year__isnull=True)
+                | models.Q(end_year__gte=models.F("start_year")),
+                name="practice_years_in_order",
+                violation_error_message=_("L'année de fin précède l'année de début."),
+            )
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="practice_search_gin"),
+            GinIndex(fields=["region_codes"], name="practice_regions_gin"),
+            GinIndex(fields=["department_codes"], name="practice_departments_gin"),
+            GinIndex(OpClass(Unaccented("title"), name="gin_trgm_ops"), name="practice_title_trgm"),
+            models.Index(fields=["state", "-published_at"], name="practice_state_published"),
+            models.Index(fields=["state", "kind"], name="practice_state_kind"),
+            models.Index(fields=["state", "status"], name="practice_state_status"),
+            models.Index(fields=["state", "lead_kind"], name="practice_state_lead_kind"),
+            models.Index(fields=["state", "rural_urban"], name="practice_state_rural_urban"),
+            models.Index(fields=["state", "start_year", "end_year"], name="practice_state_years"),
+            models.Index(fields=["state", "title"], name="practice_state_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("clusters:practice_detail", kwargs={"slug": self.slug})
+
+    @property
+    def years_display(self) -> str:
+        if self.start_year and self.end_year and self.end_year != self.start_year:
+            return f"{self.start_year}–{self.end_year}"
+        if self.start_year and self.status in (self.Status.ONGOING, self.Status.PLANNED):
+            return _("depuis %(year)s") % {"year": self.start_year}
+        return str(self.start_year or self.end_year or "")
+
+
+class PracticeToReview(Practice):
+    """Proposed practices waiting for a staff decision: the admin's moderation queue."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("pratique à modérer")
+        verbose_name_plural = _("pratiques à modérer")
+
+
+class PracticePartner(models.Model):
+    """A structure or territory taking part in a practice, as lead or partner. A partner
+    not (yet) in the directory is named only."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("chef de file")
+        PARTNER = "partner", _("partenaire")
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="partners", verbose_name=_("pratique")
+    )
+    entry = models.ForeignKey(
+        DirectoryEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        verbose_name=_("structure ou territoire de l'annuaire"),
+    )
+    name = models.CharField(
+        _("nom"),
+        max_length=200,
+        blank=True,
+        help_text=_("Pour un partenaire absent de l'annuaire."),
+    )
+    role = models.CharField(_("rôle"), max_length=10, choices=Role.choices, default=Role.PARTNER)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("partenaire")
+        verbose_name_plural = _("partenaires")
+        ordering = ["role", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(entry__isnull=True, name=""),
+                name="partner_entry_or_name",
+                violation_error_message=_("Choisissez une fiche de l'annuaire ou donnez un nom."),
+            ),
+            models.UniqueConstraint(
+                fields=["practice", "entry"], name="partner_unique_entry_per_practice"
+            ),
+        ]
+        indexes = [models.Index(fields=["entry", "practice"], name="partner_entry_practice")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.entry.name if self.entry_id else self.name
+
+
+class PracticeLink(models.Model):
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="links", verbose_name=_("pratique")
+    )
+    label = models.CharField(_("intitulé"), max_length=200)
+    url = models.URLField(_("adresse"), max_length=500)
+
+    class Meta:
+        verbose_name = _("lien")
+        verbose_name_plural = _("liens")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SearchWord(models.Model):
+    """The vocabulary of published content (unaccented, lower case), to correct typos
+    in searches by trigram similarity."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("mot du vocabulaire")
+        verbose_name_plural = _("vocabulaire de recherche")
+        indexes = [
+            GinIndex(OpClass("word", name="gin_trgm_ops"), name="searchword_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
 
+from clusters.demo import directory_demo_load
 from interclusters.models import User
 from interclusters.permissions import FRANCE_CLUSTERS_TEAM
 from interclusters.selectors import DEMO_CACHE_KEY
@@ -44,9 +45,18 @@ DEMO_ACCOUNTS = [
 
 
 @transaction.atomic
-def demo_accounts_load() -> list[DemoAccount]:
+def demo_load() -> list[DemoAccount]:
+    """Everything a demonstration needs: accounts first, then each app's content."""
+    people = demo_accounts_load()
+    directory_demo_load(people=people)
+    return DEMO_ACCOUNTS
+
+
+@transaction.atomic
+def demo_accounts_load() -> dict[str, User]:
     """Create the demo accounts that do not exist yet; leave existing ones as they are."""
     team = Group.objects.get(name=FRANCE_CLUSTERS_TEAM)
+    people = {}
     for account in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(
             email=account.email,
@@ -62,7 +72,8 @@ def demo_accounts_load() -> list[DemoAccount]:
             user.save(update_fields=["password"])
         if account.staff:
             user.groups.add(team)
+        people[account.key] = user
     # Now for this process, and again at commit for readers that cached the old answer.
     cache.delete(DEMO_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(DEMO_CACHE_KEY))
-    return DEMO_ACCOUNTS
+    return people

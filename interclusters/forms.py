@@ -1,33 +1,11 @@
-import re
-
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from clusters.forms import CrispyMixin, validate_no_html
 from interclusters.models import User, UserManager
-
-# A tag opening or closing, or an HTML comment: plain-text fields refuse them.
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>?")
-
-
-def validate_no_html(value: str) -> None:
-    if value and HTML_TAG.search(value):
-        raise ValidationError(
-            _("Les balises HTML ne sont pas acceptées dans ce champ."), code="html"
-        )
-
-
-class CrispyMixin:
-    """Sets crispy-forms up once: the template writes the <form> tag and its buttons."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
 
 class BaseForm(CrispyMixin, forms.Form):

@@ -10,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +38,8 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The public address, for links in emails sent outside a request (commands, queues).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "interclusters",
@@ -49,13 +53,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "interclusters.apps.StaticFilesConfig",
     "django.contrib.humanize",
     "django.contrib.postgres",
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "import_export",
     "bootstrap",
     "axes",
 ]
@@ -154,7 +159,11 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # served by WhiteNoise with hashed, compressed names.
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    ("leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 STORAGES = {
@@ -192,6 +201,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Interclusters <ne-pas-repondre@interclusters.fr>"
 )
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Told of every proposal waiting for moderation, besides the staff who can moderate.
+STAFF_NOTIFICATION_EMAILS = env.list("STAFF_NOTIFICATION_EMAILS", default=[])
 ADMINS = [("Interclusters", address) for address in env.list("ADMINS", default=[])]
 
 # Security. Production defaults; DEBUG relaxes what needs HTTPS.
@@ -229,6 +240,13 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# Importing structures and territories needs the permission to add them.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_SKIP_ADMIN_EXPORT_UI = True
+# The file between preview and confirmation lives in the (shared) cache, not on one
+# instance's disk.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

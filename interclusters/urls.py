@@ -59,6 +59,7 @@ urlpatterns = [
         name="accessibility",
     ),
     path("compte/", include((account_patterns, "accounts"))),
+    path("", include("clusters.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

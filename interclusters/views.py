@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
+from clusters import selectors as clusters_selectors
 from interclusters import forms, selectors, services
 
 
@@ -81,6 +82,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     """ "Mon espace": everything of the signed-in person's, block by block."""
 
     template_name = "interclusters/dashboard.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "my_practices": list(clusters_selectors.member_practices(user)),
+            "my_entries": list(clusters_selectors.member_entries(user)),
+        }
 
 
 class ProfileView(LoginRequiredMixin, InvalidFormStatusMixin, FormView):

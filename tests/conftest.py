@@ -6,7 +6,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from clusters.services import reference_data_load
 from interclusters.permissions import FRANCE_CLUSTERS_TEAM
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, CommuneFactory, UserFactory
 
 
 @pytest.fixture(scope="session")
@@ -76,3 +76,119 @@ def member_client(client, member):
 def staff_client(client, staff_editor):
     client.force_login(staff_editor)
     return client
+
+
+@pytest.fixture
+def places(db):
+    """Real places: Lyon (urban, Rhône), Ambert (rural, Puy-de-Dôme), Clermont-Ferrand
+    (urban, Puy-de-Dôme), Saint-Flour (rural, Cantal)."""
+    from clusters.models import Department
+
+    def commune(code, name, department, lat, lon):
+        return CommuneFactory(
+            code=code,
+            name=name,
+            department=Department.objects.get(code=department),
+            latitude=lat,
+            longitude=lon,
+        )
+
+    return {
+        "lyon": commune("69123", "Lyon", "69", 45.7677, 4.8354),
+        "ambert": commune("63003", "Ambert", "63", 45.5497, 3.7417),
+        "clermont": commune("63113", "Clermont-Ferrand", "63", 45.7772, 3.0870),
+        "saint_flour": commune("15187", "Saint-Flour", "15", 45.0337, 3.0930),
+    }
+
+
+@pytest.fixture
+def themes(db):
+    from clusters.models import Theme
+
+    return {theme.slug: theme for theme in Theme.objects.all()}
+
+
+@pytest.fixture
+def directory(places, themes):
+    """A small directory: two rural and two urban entries, one unpublished, and
+    practices between them (one still proposed)."""
+    from clusters.models import FundingMeasure
+    from tests.factories import make_entry, make_practice
+
+    m16 = FundingMeasure.objects.get(code="M16")
+    m19 = FundingMeasure.objects.get(code="M19")
+    bois = make_entry(
+        "Pôle Bois Montagne",
+        commune=places["ambert"],
+        setting="rural",
+        themes=[themes["bois-foret"], themes["energie-transition-ecologique"]],
+        description="Scieries et charpentiers du Livradois-Forez.",
+        acronym="PBM",
+    )
+    labo = make_entry(
+        "Laboratoire des matériaux biosourcés",
+        kind="research",
+        commune=places["clermont"],
+        setting="urban",
+        themes=[themes["bois-foret"], themes["economie-circulaire"]],
+    )
+    metropole = make_entry(
+        "Métropole de Lyon",
+        category="territory",
+        kind="epci",
+        commune=places["lyon"],
+        setting="urban",
+        themes=[
+            themes["agroalimentaire"],
+            themes["bois-foret"],
+            themes["energie-transition-ecologique"],
+        ],
+    )
+    pays = make_entry(
+        "Pays de Saint-Flour",
+        category="territory",
+        kind="pays",
+        commune=places["saint_flour"],
+        setting="rural",
+        themes=[themes["agroalimentaire"], themes["tourisme"]],
+    )
+    hidden = make_entry(
+        "Cluster caché",
+        commune=places["lyon"],
+        setting="urban",
+        published=False,
+        themes=[themes["bois-foret"]],
+    )
+    wood = make_practice(
+        "Coopérations pour le bois local des chantiers urbains",
+        lead=bois,
+        partners=[metropole, labo],
+        themes=[themes["bois-foret"]],
+        measures=[m16],
+        summary="Les scieries livrent du bois certifié aux chantiers de la métropole.",
+        kind="supply_chain",
+        rural_contribution="La forêt et le savoir-faire.",
+        urban_contribution="Des marchés publics.",
+    )
+    food = make_practice(
+        "Circuits courts agroalimentaires",
+        lead=pays,
+        partners=[metropole],
+        themes=[themes["agroalimentaire"]],
+        measures=[m19],
+        start_year=2015,
+        end_year=2018,
+        status="completed",
+        summary="Les éleveurs approvisionnent les cantines.",
+    )
+    secret = make_practice(
+        "Projet secret de scierie mobile",
+        lead=bois,
+        state="proposed",
+        summary="Pas encore relu.",
+        themes=[themes["bois-foret"]],
+    )
+    return {
+        "bois": bois, "labo": labo, "metropole": metropole, "pays": pays, "hidden": hidden,
+        "wood": wood, "food": food, "secret": secret,
+    }  # fmt: skip

@@ -142,12 +142,20 @@ def test_staff_groups_exist_with_permissions(db):
 
 
 def test_demo_data_is_idempotent_and_shows_the_banner(client, db):
+    from clusters.models import DirectoryEntry, Practice
+    from clusters.services import reference_data_load
+
+    reference_data_load(communes=True)
     assert "Données de démonstration" not in client.get("/").content.decode()
     call_command("load_demo_data", "--allow-without-debug", stdout=io.StringIO())
     call_command("load_demo_data", "--allow-without-debug", stdout=io.StringIO())
     assert User.objects.filter(email__endswith="@demo.interclusters.fr").count() == len(
         DEMO_ACCOUNTS
     )
+    assert DirectoryEntry.objects.structures().count() == 40
+    assert DirectoryEntry.objects.territories().count() == 30
+    assert Practice.objects.published().count() == 57
+    assert Practice.objects.filter(rural_urban=True).count() > 40
     editor = User.objects.get(email=DEMO_ACCOUNTS[0].email)
     assert editor.is_staff
     assert editor.groups.filter(name="Équipe France Clusters").exists()

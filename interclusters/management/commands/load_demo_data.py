@@ -19,7 +19,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "Demo data is for development: set DEBUG=1, or pass --allow-without-debug."
             )
-        accounts = demo.demo_accounts_load()
+        accounts = demo.demo_load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if settings.DEBUG:
             self.stdout.write(f"Demo accounts (password: {demo.DEMO_PASSWORD}):")

@@ -1,0 +1,371 @@
+"""Reads of the directory that combine models or depend on who asks."""
+
+from dataclasses import dataclass
+from math import cos, radians
+
+from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.http import Http404, QueryDict
+
+from clusters.filters import DirectoryFilter, PracticeFilter
+from clusters.models import (
+    Category,
+    DirectoryEntry,
+    EntryChange,
+    Membership,
+    Practice,
+    PracticePartner,
+    Theme,
+    other_side,
+)
+
+EARTH_RADIUS_KM = 6371.0
+MAP_MAX_ENTRIES = 5000
+MAP_MAX_LINKS = 1500
+DETAIL_MAX_PRACTICES = 20
+
+
+def directory_filter(data: QueryDict | None) -> DirectoryFilter:
+    """The directory's FilterSet over published entries: pages, exports and map share it."""
+    return DirectoryFilter(data or None, queryset=DirectoryEntry.objects.published())
+
+
+def practice_filter(data: QueryDict | None) -> PracticeFilter:
+    return PracticeFilter(data or None, queryset=Practice.objects.published())
+
+
+# --- Access: every private lookup goes through one of these --------------------------
+
+
+def entry_for_public(*, category: str, slug: str, user=None) -> DirectoryEntry:
+    """A published entry; an unpublished one only for staff and its own people."""
+    queryset = DirectoryEntry.objects.filter(category=category, slug=slug).select_related(
+        "commune", "department__region", "epci"
+    )
+    entry = queryset.prefetch_related("themes", "departments").first()
+    if entry is None:
+        raise Http404
+    if entry.published or _may_see_unpublished_entry(user, entry):
+        return entry
+    raise Http404
+
+
+def _may_see_unpublished_entry(user, entry: DirectoryEntry) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff and user.has_perm("clusters.view_directoryentry"):
+        return True
+    return Membership.objects.filter(user=user, entry=entry).exists()
+
+
+def entry_for_representative(*, user, category: str, slug: str) -> DirectoryEntry:
+    """An entry its representative (or a staff editor) may propose changes to; 404 for
+    anyone else, so that nothing tells them it exists."""
+    if not user.is_authenticated:
+        raise Http404
+    queryset = DirectoryEntry.objects.filter(category=category, slug=slug)
+    if not (user.is_staff and user.has_perm("clusters.change_directoryentry")):
+        queryset = queryset.filter(
+            memberships__user=user, memberships__role=Membership.Role.REPRESENTATIVE
+        )
+    entry = queryset.prefetch_related("themes").first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def practice_for_public(*, slug: str, user=None) -> Practice:
+    """A published practice; a proposed or refused one only for its author and staff."""
+    practice = (
+        Practice.objects.filter(slug=slug)
+        .select_related("proposer")
+        .prefetch_related(
+            "themes",
+            "funding_measures",
+            "links",
+            Prefetch(
+                "partners",
+                queryset=PracticePartner.objects.select_related(
+                    "entry__commune", "entry__department"
+                ).order_by("role", "position", "pk"),
+            ),
+        )
+        .first()
+    )
+    if practice is None:
+        raise Http404
+    if practice.state == Practice.State.PUBLISHED:
+        return practice
+    if user is not None and user.is_authenticated:
+        if practice.proposer_id == user.pk:
+            return practice
+        if user.is_staff and user.has_perm("clusters.view_practice"):
+            return practice
+    raise Http404
+
+
+# --- Detail pages --------------------------------------------------------------------
+
+
+def entry_practices(entry: DirectoryEntry) -> tuple[list[PracticePartner], int]:
+    """The published practices an entry leads or joins (its role in each), and how many."""
+    rows = PracticePartner.objects.filter(
+        entry=entry, practice__state=Practice.State.PUBLISHED
+    ).select_related("practice")
+    shown = list(
+        rows.order_by("role", "-practice__published_at", "practice_id")[:DETAIL_MAX_PRACTICES]
+    )
+    return shown, entry.published_practice_count
+
+
+def entry_partners(entry: DirectoryEntry, limit: int = 12) -> list[DirectoryEntry]:
+    """The published entries this one works with in published practices."""
+    practice_ids = PracticePartner.objects.filter(
+        entry=entry, practice__state=Practice.State.PUBLISHED
+    ).values("practice_id")
+    return list(
+        DirectoryEntry.objects.published()
+        .filter(partnerships__practice_id__in=practice_ids)
+        .exclude(pk=entry.pk)
+        .annotate(shared=Count("partnerships__practice", distinct=True))
+        .select_related("commune")
+        .order_by("-shared", "name")[:limit]
+    )
+
+
+@dataclass
+class PotentialPartner:
+    entry: DirectoryEntry
+    common_themes: list[Theme]
+    distance_km: float | None
+
+
+def distance_expression(latitude: float, longitude: float):
+    """Great-circle distance in km from a point to each row's point (haversine)."""
+    lat1 = radians(latitude)
+    dlat = (Radians(F("latitude")) - Value(lat1)) / Value(2.0)
+    dlon = (Radians(F("longitude")) - Value(radians(longitude))) / Value(2.0)
+    a = Power(Sin(dlat), 2) + Value(cos(lat1)) * Cos(Radians(F("latitude"))) * Power(Sin(dlon), 2)
+    return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(Sqrt(a))
+
+
+def potential_partners(entry: DirectoryEntry, limit: int = 5) -> list[PotentialPartner]:
+    """Published entries across the rural–urban divide that share themes with ``entry``
+    and do not work with it yet: most themes in common first, then the nearest."""
+    sides = other_side(entry.setting)
+    theme_ids = [theme.pk for theme in entry.themes.all()]
+    if not sides or not theme_ids:
+        return []
+    already = PracticePartner.objects.filter(practice__partners__entry=entry).values("entry_id")
+    candidates = (
+        DirectoryEntry.objects.published()
+        .filter(setting__in=sides, themes__in=theme_ids)
+        .exclude(pk=entry.pk)
+        .exclude(pk__in=already.exclude(entry_id=None))
+        .annotate(common=Count("themes"))
+    )
+    if entry.has_point:
+        candidates = candidates.annotate(
+            distance=distance_expression(entry.latitude, entry.longitude)
+        ).order_by("-common", F("distance").asc(nulls_last=True), "name")
+    else:
+        candidates = candidates.annotate(distance=Value(None, output_field=FloatField())).order_by(
+            "-common", "name"
+        )
+    candidates = candidates.select_related("commune").prefetch_related(
+        Prefetch(
+            "themes",
+            queryset=Theme.objects.filter(pk__in=theme_ids).order_by("position", "name"),
+            to_attr="shared_themes",
+        )
+    )
+    return [
+        PotentialPartner(
+            entry=candidate,
+            common_themes=candidate.shared_themes,
+            distance_km=round(candidate.distance) if candidate.distance is not None else None,
+        )
+        for candidate in candidates[:limit]
+    ]
+
+
+def pending_change(entry: DirectoryEntry) -> EntryChange | None:
+    return entry.changes.filter(status=EntryChange.Status.PENDING).first()
+
+
+# --- Map -----------------------------------------------------------------------------
+
+
+def entries_geojson(entries: QuerySet, *, limit: int = MAP_MAX_ENTRIES) -> dict:
+    """Points of the filtered entries, and the rural–urban practices between them."""
+    rows = list(
+        entries.exclude(latitude=None)
+        .exclude(longitude=None)
+        .order_by("name", "pk")
+        .values(
+            "pk",
+            "name",
+            "slug",
+            "category",
+            "kind",
+            "setting",
+            "latitude",
+            "longitude",
+            "published_practice_count",
+        )[: limit + 1]
+    )
+    truncated = len(rows) > limit
+    rows = rows[:limit]
+    kinds = dict(DirectoryEntry._meta.get_field("kind").choices)
+    settings_labels = dict(DirectoryEntry._meta.get_field("setting").choices)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(row["longitude"], 5), round(row["latitude"], 5)],
+            },
+            "properties": {
+                "kind": "entry",
+                "name": row["name"],
+                "category": row["category"],
+                "type": str(kinds.get(row["kind"], "")),
+                "setting": row["setting"],
+                "setting_label": str(settings_labels.get(row["setting"], "")),
+                "practices": row["published_practice_count"],
+                "url": _entry_url(row["category"], row["slug"]),
+            },
+        }
+        for row in rows
+    ]
+    ids = [row["pk"] for row in rows]
+    links = practice_links(ids)
+    return {
+        "type": "FeatureCollection",
+        "features": features + links,
+        "meta": {"entries": len(features), "links": len(links), "truncated": truncated},
+    }
+
+
+def _entry_url(category: str, slug: str) -> str:
+    prefix = "territoires" if category == Category.TERRITORY else "structures"
+    return f"/annuaire/{prefix}/{slug}/"
+
+
+def practice_links(entry_ids: list[int], *, limit: int = MAP_MAX_LINKS) -> list[dict]:
+    """Lines from each published rural–urban practice's lead to its other partners, among
+    ``entry_ids``. Two queries whatever the number of practices."""
+    if not entry_ids:
+        return []
+    practice_ids = list(
+        Practice.objects.published()
+        .filter(rural_urban=True, partners__entry_id__in=entry_ids)
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")[:limit]
+    )
+    partners = (
+        PracticePartner.objects.filter(practice_id__in=practice_ids, entry_id__in=entry_ids)
+        .exclude(entry__latitude=None)
+        .order_by("practice_id", "role", "position", "pk")
+        .values(
+            "practice_id",
+            "practice__title",
+            "practice__slug",
+            "role",
+            "entry__latitude",
+            "entry__longitude",
+        )
+    )
+    grouped: dict[int, list[dict]] = {}
+    for row in partners:
+        grouped.setdefault(row["practice_id"], []).append(row)
+    lines = []
+    for rows in grouped.values():
+        if len(rows) < 2:
+            continue
+        hub = rows[0]
+        hub_point = [round(hub["entry__longitude"], 5), round(hub["entry__latitude"], 5)]
+        lines.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "MultiLineString",
+                    "coordinates": [
+                        [
+                            hub_point,
+                            [round(r["entry__longitude"], 5), round(r["entry__latitude"], 5)],
+                        ]
+                        for r in rows[1:]
+                    ],
+                },
+                "properties": {
+                    "kind": "practice",
+                    "name": hub["practice__title"],
+                    "url": f"/pratiques/{hub['practice__slug']}/",
+                },
+            }
+        )
+    return lines
+
+
+def practice_geojson(practice: Practice) -> dict:
+    """The partners of one practice (already prefetched) and the lines joining them."""
+    partners = [p for p in practice.partners.all() if p.entry_id and p.entry.has_point]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(p.entry.longitude, 5), round(p.entry.latitude, 5)],
+            },
+            "properties": {
+                "kind": "entry",
+                "name": p.entry.name,
+                "type": str(p.get_role_display()),
+                "setting": p.entry.setting,
+                "setting_label": p.entry.get_setting_display(),
+                "url": p.entry.get_absolute_url(),
+            },
+        }
+        for p in partners
+    ]
+    if len(partners) > 1:
+        hub = partners[0]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "MultiLineString",
+                    "coordinates": [
+                        [
+                            [round(hub.entry.longitude, 5), round(hub.entry.latitude, 5)],
+                            [round(p.entry.longitude, 5), round(p.entry.latitude, 5)],
+                        ]
+                        for p in partners[1:]
+                    ],
+                },
+                "properties": {"kind": "practice", "name": practice.title, "url": ""},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+# --- Mon espace ------------------------------------------------------------------------
+
+
+def member_practices(user) -> QuerySet:
+    """The practices a person proposed, whatever their state."""
+    return Practice.objects.filter(proposer=user).order_by("-created_at")
+
+
+def member_entries(user) -> QuerySet:
+    """The structures and territories a person is linked to, with any change waiting."""
+    return (
+        DirectoryEntry.objects.filter(memberships__user=user)
+        .annotate(
+            my_role=F("memberships__role"),
+            pending_changes=Count("changes", filter=Q(changes__status=EntryChange.Status.PENDING)),
+        )
+        .order_by("name")
+    )

@@ -1,0 +1,383 @@
+"""Pages of the directory, the practices and the map; thin: selectors read, services write."""
+
+import csv
+from collections.abc import Iterator
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django.views.generic import FormView, TemplateView
+
+from clusters import forms, selectors, services
+from clusters.filters import SearchFilterSet
+from clusters.models import Category, DirectoryEntry
+from clusters.search import Unaccented, clean_query, plain
+from clusters.text import render_markdown, render_plain
+
+PAGE_SIZE = 20
+EXPORT_CHUNK = 2000
+
+
+class FilteredListView(TemplateView):
+    """A list filtered by a FilterSet, searched, sorted, paginated. Invalid filters give a
+    400 page that says which and still shows the list without them."""
+
+    filter_selector = None
+    results_template = ""
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        filterset: SearchFilterSet = type(self).filter_selector(request.GET)
+        paginator = Paginator(filterset.qs, PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = self.get_context_data(
+            filter=filterset,
+            page_obj=page,
+            paginator=paginator,
+            page_range=paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            results=self.decorate(page.object_list),
+            query=query.urlencode(),
+            chips=filterset.active_filters(),
+            search=filterset.search_outcome,
+        )
+        status = 400 if filterset.is_bound and filterset.errors else 200
+        template = self.results_template if request.htmx else self.template_name
+        return self.response_class(
+            request=request, template=[template], context=context, status=status
+        )
+
+    def decorate(self, rows):
+        return rows
+
+
+class DirectoryView(FilteredListView):
+    template_name = "clusters/directory.html"
+    results_template = "clusters/partials/directory_results.html"
+    filter_selector = staticmethod(selectors.directory_filter)
+
+    def decorate(self, rows):
+        return rows.select_related("commune", "department").prefetch_related("themes")
+
+
+class PracticeListView(FilteredListView):
+    template_name = "clusters/practice_list.html"
+    results_template = "clusters/partials/practice_results.html"
+    filter_selector = staticmethod(selectors.practice_filter)
+
+    def decorate(self, rows):
+        return rows.for_list()
+
+
+class EntryDetailView(TemplateView):
+    """The page of a structure or a territory (one view, the category in the URL)."""
+
+    template_name = "clusters/entry_detail.html"
+    category = Category.STRUCTURE
+
+    def get_context_data(self, **kwargs) -> dict:
+        entry = selectors.entry_for_public(
+            category=self.category, slug=kwargs["slug"], user=self.request.user
+        )
+        practices, practice_total = selectors.entry_practices(entry)
+        user = self.request.user
+        can_edit = (
+            user.is_authenticated
+            and entry.memberships.filter(user=user, role="representative").exists()
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "entry": entry,
+            "description": render_plain(entry.description),
+            "practices": practices,
+            "practice_total": practice_total,
+            "partners": selectors.entry_partners(entry),
+            "potential_partners": selectors.potential_partners(entry),
+            "can_edit": can_edit,
+            "pending_change": selectors.pending_change(entry) if can_edit else None,
+        }
+
+
+class PracticeDetailView(TemplateView):
+    template_name = "clusters/practice_detail.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        practice = selectors.practice_for_public(slug=kwargs["slug"], user=self.request.user)
+        partners = list(practice.partners.all())
+        return {
+            **super().get_context_data(**kwargs),
+            "practice": practice,
+            "partners": partners,
+            "body": render_markdown(practice.body),
+            "geojson": selectors.practice_geojson(practice),
+        }
+
+
+class MapView(TemplateView):
+    template_name = "clusters/map.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        filterset = selectors.directory_filter(request.GET)
+        entries = list(filterset.qs.select_related("commune")[:50])
+        total = filterset.qs.count()
+        context = self.get_context_data(
+            filter=filterset,
+            entries=entries,
+            total=total,
+            query=request.GET.urlencode(),
+            chips=filterset.active_filters(),
+        )
+        status = 400 if filterset.is_bound and filterset.errors else 200
+        return self.render_to_response(context, status=status)
+
+
+@require_GET
+def map_data(request: HttpRequest) -> JsonResponse:
+    """GeoJSON of the entries the map's filters select, with their rural–urban links."""
+    filterset = selectors.directory_filter(request.GET)
+    if filterset.is_bound and filterset.errors:
+        return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+    return JsonResponse(selectors.entries_geojson(filterset.qs))
+
+
+@require_GET
+def entry_autocomplete(request: HttpRequest) -> JsonResponse:
+    """Published entries whose name contains the typed text, accents and case aside."""
+    text = clean_query(request.GET.get("q"))
+    if len(text) < 2:
+        return JsonResponse({"results": []})
+    rows = (
+        DirectoryEntry.objects.published()
+        .annotate(plain_name=Unaccented("name"))
+        .filter(plain_name__icontains=plain(text))
+        .select_related("commune")
+        .order_by("name")[:10]
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "id": row.pk,
+                    "name": row.name,
+                    "label": f"{row.name} — {row.get_kind_display()}"
+                    + (f", {row.commune}" if row.commune_id else ""),
+                }
+                for row in rows
+            ]
+        }
+    )
+
+
+# --- Exports ---------------------------------------------------------------------------
+
+
+class Echo:
+    """A file-like object that hands back what it is given, for streaming CSV."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_response(filename: str, header: list[str], rows: Iterator[list]) -> StreamingHttpResponse:
+    writer = csv.writer(Echo(), delimiter=";")
+
+    def lines():
+        # A byte order mark, so that Excel reads UTF-8; semicolons, as French Excel expects.
+        yield "\ufeff" + writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _bad_filters(filterset) -> HttpResponse | None:
+    if filterset.is_bound and filterset.errors:
+        messages_ = "; ".join(
+            f"{filterset.form.fields[name].label} : {' '.join(errors)}"
+            for name, errors in filterset.errors.items()
+        )
+        return HttpResponse(
+            _("Filtres invalides : %(errors)s") % {"errors": messages_},
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    return None
+
+
+@require_GET
+def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Exactly the entries the directory's filters select, as CSV or GeoJSON."""
+    filterset = selectors.directory_filter(request.GET)
+    if bad := _bad_filters(filterset):
+        return bad
+    queryset = filterset.qs
+    if fmt == "geojson":
+        response = JsonResponse(selectors.entries_geojson(queryset, limit=100_000))
+        response["Content-Disposition"] = 'attachment; filename="annuaire-interclusters.geojson"'
+        return response
+    rows = (
+        queryset.select_related("commune", "department", "region")
+        .prefetch_related("themes")
+        .iterator(chunk_size=EXPORT_CHUNK)
+    )
+    header = [
+        _("Nom"), _("Sigle"), _("Catégorie"), _("Type"), _("Milieu"), _("Commune"),
+        _("Code INSEE"), _("Département"), _("Région"), _("Thèmes"), _("Pratiques publiées"),
+        _("Site web"), _("E-mail"), _("Téléphone"), _("Latitude"), _("Longitude"),
+        _("Adresse de la fiche"),
+    ]  # fmt: skip
+
+    def lines():
+        for e in rows:
+            yield [
+                e.name, e.acronym, e.get_category_display(), e.get_kind_display(),
+                e.get_setting_display(), e.commune.name if e.commune_id else "",
+                e.commune.code if e.commune_id else "",
+                e.department.name if e.department_id else "",
+                e.region.name if e.region_id else "", ", ".join(t.name for t in e.themes.all()),
+                e.published_practice_count, e.website, e.email, e.phone,
+                _number(e.latitude), _number(e.longitude),
+                request.build_absolute_uri(e.get_absolute_url()),
+            ]  # fmt: skip
+
+    return _csv_response("annuaire-interclusters.csv", header, lines())
+
+
+@require_GET
+def practice_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Exactly the practices the list's filters select, as CSV or GeoJSON."""
+    filterset = selectors.practice_filter(request.GET)
+    if bad := _bad_filters(filterset):
+        return bad
+    queryset = filterset.qs
+    if fmt == "geojson":
+        entry_ids = (
+            DirectoryEntry.objects.published()
+            .filter(partnerships__practice__in=queryset.values("pk"))
+            .values_list("pk", flat=True)
+        )
+        data = selectors.entries_geojson(
+            DirectoryEntry.objects.filter(pk__in=entry_ids), limit=100_000
+        )
+        response = JsonResponse(data)
+        response["Content-Disposition"] = 'attachment; filename="pratiques-interclusters.geojson"'
+        return response
+    rows = (
+        queryset.for_list().prefetch_related("funding_measures").iterator(chunk_size=EXPORT_CHUNK)
+    )
+    header = [
+        _("Titre"), _("Résumé"), _("Type"), _("Thèmes"), _("Chef de file"), _("Partenaires"),
+        _("Coopération rural–urbain"), _("Mesures FEADER"), _("Année de début"), _("Année de fin"),
+        _("Avancement"), _("Régions"), _("Publiée le"), _("Adresse de la fiche"),
+    ]  # fmt: skip
+
+    def lines():
+        for p in rows:
+            partners = list(p.partners.all())
+            yield [
+                p.title, p.summary, p.get_kind_display(), ", ".join(t.name for t in p.themes.all()),
+                ", ".join(x.display_name for x in partners if x.role == "lead"),
+                ", ".join(x.display_name for x in partners if x.role != "lead"),
+                _("oui") if p.rural_urban else _("non"),
+                ", ".join(m.code for m in p.funding_measures.all()),
+                p.start_year or "", p.end_year or "", p.get_status_display(),
+                ", ".join(p.region_codes),
+                p.published_at.date().isoformat() if p.published_at else "",
+                request.build_absolute_uri(p.get_absolute_url()),
+            ]  # fmt: skip
+
+    return _csv_response("pratiques-interclusters.csv", header, lines())
+
+
+def _number(value: float | None) -> str:
+    return f"{value:.5f}".replace(".", ",") if value is not None else ""
+
+
+# --- Contributions -----------------------------------------------------------------------
+
+
+class PracticeProposeView(LoginRequiredMixin, TemplateView):
+    template_name = "clusters/practice_propose.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return self.render_to_response(
+            self.get_context_data(
+                form=forms.PracticeProposalForm(),
+                partners=forms.PartnerFormSet(prefix="partners", initial=[{"role": "lead"}]),
+            )
+        )
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        form = forms.PracticeProposalForm(request.POST)
+        partners = forms.PartnerFormSet(request.POST, prefix="partners")
+        if not (form.is_valid() and partners.is_valid()):
+            context = self.get_context_data(form=form, partners=partners)
+            return self.render_to_response(context, status=422)
+        practice = form.save(commit=False)
+        services.practice_propose(
+            proposer=request.user,
+            practice=practice,
+            themes=form.cleaned_data["themes"],
+            funding_measures=form.cleaned_data["funding_measures"],
+            partners=partners.partners,
+            links=form.cleaned_data["links"],
+        )
+        messages.success(
+            request,
+            _(
+                "Merci ! Votre pratique « %(title)s » est proposée : l'équipe la relit avant "
+                "de la publier. Suivez-la depuis Mon espace."
+            )
+            % {"title": practice.title},
+        )
+        return redirect("accounts:dashboard")
+
+
+class EntryEditView(LoginRequiredMixin, FormView):
+    """A representative proposes changes to their entry; staff approve them."""
+
+    template_name = "clusters/entry_edit.html"
+    form_class = forms.EntryChangeForm
+    category = Category.STRUCTURE
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated:
+            self.entry = selectors.entry_for_representative(
+                user=request.user, category=self.category, slug=kwargs["slug"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict:
+        pending = selectors.pending_change(self.entry)
+        return dict(pending.data) if pending else services.entry_change_data(self.entry)
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {
+            **super().get_context_data(**kwargs),
+            "entry": self.entry,
+            "pending_change": selectors.pending_change(self.entry),
+        }
+
+    def form_invalid(self, form) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response
+
+    def form_valid(self, form: forms.EntryChangeForm) -> HttpResponse:
+        services.entry_change_propose(
+            entry=self.entry, author=self.request.user, data=form.change_data()
+        )
+        messages.success(
+            self.request,
+            _(
+                "Vos modifications sont enregistrées. L'équipe les relit avant de les publier ; "
+                "la fiche publique reste inchangée d'ici là."
+            ),
+        )
+        return redirect(self.entry.get_absolute_url())

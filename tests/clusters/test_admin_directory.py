@@ -1,0 +1,164 @@
+"""The back office: curation lists, moderation, imports with a preview."""
+
+import re
+
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from clusters.models import DirectoryEntry, Practice
+
+
+def test_staff_reach_the_directory_lists_and_the_moderation_queue(staff_client, directory):
+    for url in [
+        "/admin/clusters/organisation/",
+        "/admin/clusters/territory/",
+        "/admin/clusters/practice/",
+        "/admin/clusters/entrychange/",
+        "/admin/clusters/organisation/?q=bois",
+        f"/admin/clusters/organisation/{directory['bois'].pk}/change/",
+        f"/admin/clusters/practice/{directory['wood'].pk}/change/",
+    ]:
+        assert staff_client.get(url).status_code == 200, url
+    queue = staff_client.get("/admin/clusters/practicetoreview/").content.decode()
+    assert "Projet secret de scierie mobile" in queue
+    assert "Circuits courts agroalimentaires" not in queue
+    territories = staff_client.get("/admin/clusters/territory/").content.decode()
+    assert "Métropole de Lyon" in territories
+    assert "Pôle Bois Montagne" not in territories
+
+
+def test_members_and_anonymous_never_reach_the_back_office(client, member, directory):
+    for url in ["/admin/clusters/practice/", "/admin/clusters/organisation/import/"]:
+        assert client.get(url).status_code == 302
+        client.force_login(member)
+        assert client.get(url).status_code == 302
+        client.logout()
+
+
+def test_publish_button_publishes_and_tells_the_author(
+    staff_client, directory, member, django_capture_on_commit_callbacks
+):
+    practice = directory["secret"]
+    practice.proposer = member
+    practice.save()
+    url = f"/admin/clusters/practice/{practice.pk}/publier/"
+    assert staff_client.get(url).status_code == 302  # a GET changes nothing
+    assert Practice.objects.get(pk=practice.pk).state == "proposed"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url)
+    assert response.status_code == 302
+    assert Practice.objects.get(pk=practice.pk).state == "published"
+    assert mail.outbox[-1].to == [member.email]
+
+
+def test_refusal_needs_a_reason_which_the_author_receives(
+    staff_client, directory, member, django_capture_on_commit_callbacks
+):
+    practice = directory["secret"]
+    practice.proposer = member
+    practice.save()
+    url = f"/admin/clusters/practice/{practice.pk}/refuser/"
+    assert "Motif, envoyé par e-mail" in staff_client.get(url).content.decode()
+    response = staff_client.post(url, {"reason": ""})
+    assert response.status_code == 200
+    assert Practice.objects.get(pk=practice.pk).state == "proposed"
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(url, {"reason": "Hors du champ du programme."})
+    assert Practice.objects.get(pk=practice.pk).state == "rejected"
+    assert "Hors du champ du programme." in mail.outbox[-1].body
+
+
+def test_bulk_publish_action(staff_client, directory, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            "/admin/clusters/practicetoreview/",
+            {"action": "publish_practices", "_selected_action": [directory["secret"].pk]},
+        )
+    assert response.status_code == 302
+    assert Practice.objects.get(pk=directory["secret"].pk).state == "published"
+
+
+def test_admin_edit_keeps_derived_fields_up_to_date(staff_client, directory, places):
+    entry = directory["labo"]
+    response = staff_client.post(
+        f"/admin/clusters/organisation/{entry.pk}/change/",
+        {
+            "name": "Laboratoire des matériaux biosourcés",
+            "acronym": "",
+            "slug": entry.slug,
+            "kind": "research",
+            "published": "on",
+            "description": "Recherche sur la paille de construction.",
+            "themes": [t.pk for t in entry.themes.all()],
+            "website": "",
+            "email": "",
+            "phone": "",
+            "address": "",
+            "commune": places["saint_flour"].pk,
+            "setting": "urban",
+            "latitude": "",
+            "longitude": "",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entry.refresh_from_db()
+    assert entry.department.code == "15"
+    assert entry.latitude == places["saint_flour"].latitude
+    from clusters.search import search
+
+    assert search(DirectoryEntry.objects.published(), "paille").queryset.get() == entry
+
+
+def _import(staff_client, content: str):
+    upload = SimpleUploadedFile("structures.csv", content.encode("utf-8"), content_type="text/csv")
+    return staff_client.post(
+        "/admin/clusters/organisation/import/",
+        {"format": "0", "import_file": upload, "resource": "0"},
+    )
+
+
+def test_import_previews_rows_with_their_errors_and_writes_nothing(staff_client, places):
+    response = _import(
+        staff_client,
+        "name,kind,commune,setting,themes,published\n"
+        "Cluster du Lin,cluster,63003,rural,bois-foret,1\n"
+        "Cluster fantôme,cluster,99999,rural,,1\n",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "99999" in html
+    assert not DirectoryEntry.objects.filter(name__startswith="Cluster").exists()
+
+
+def test_import_then_confirm_creates_entries_ready_for_the_site(staff_client, places):
+    response = _import(
+        staff_client,
+        "name,kind,commune,setting,themes,published\n"
+        "Cluster du Lin,cluster,63003,rural,bois-foret,1\n"
+        'Fab lab de Lyon,fab lab,69123,urban,"numerique,lieux-innovation-creativite",1\n',
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    fields = dict(
+        re.findall(
+            r'name="(import_file_name|original_file_name|format|resource)" value="([^"]*)"', html
+        )
+    )
+    assert "import_file_name" in fields, html[:2000]
+    response = staff_client.post("/admin/clusters/organisation/process_import/", fields)
+    assert response.status_code == 302
+    lin = DirectoryEntry.objects.get(name="Cluster du Lin")
+    assert lin.category == "structure"
+    assert lin.department.code == "63"
+    assert lin.latitude is not None
+    fablab = DirectoryEntry.objects.get(name="Fab lab de Lyon")
+    assert fablab.kind == "fab_lab"
+    assert sorted(fablab.themes.values_list("slug", flat=True)) == [
+        "lieux-innovation-creativite",
+        "numerique",
+    ]
+    from clusters.search import search
+
+    assert search(DirectoryEntry.objects.published(), "lin").queryset.get() == lin
