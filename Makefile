@@ -29,7 +29,7 @@ PYTHON := $(shell \
 		done; \
 	fi)
 
-.PHONY: run test setup venv db db-stop migrate messages makemessages reference demo lint format check-chromium clean
+.PHONY: run test setup venv db db-stop migrate messages makemessages reference demo lint format check-chromium bench clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -96,6 +96,14 @@ test: setup check-chromium
 	$(DEV) $(MANAGE) makemigrations --check --dry-run
 	@$(DEV) $(MANAGE) collectstatic --noinput -v 0
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: setup
+	@command -v ab >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get install -y -qq apache2-utils; \
+		else echo "ApacheBench is missing: apt-get install apache2-utils"; exit 1; fi; }
+	@$(DEV) $(MANAGE) collectstatic --noinput -v 0
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean: db-stop
 	rm -rf var $(VENV)

@@ -146,6 +146,7 @@ class DirectoryFilter(SearchFilterSet):
         empty_label=_("Structures et territoires"),
     )
     type = django_filters.MultipleChoiceFilter(
+        distinct=False,
         field_name="kind",
         label=_("Type"),
         choices=[(k.value, k.label) for k in [*STRUCTURE_KINDS, *TERRITORY_KINDS]],
@@ -174,6 +175,7 @@ class DirectoryFilter(SearchFilterSet):
         method="filter_themes",
     )
     milieu = django_filters.MultipleChoiceFilter(
+        distinct=False,
         field_name="setting",
         label=_("Milieu"),
         choices=Setting.choices,
@@ -242,6 +244,7 @@ class PracticeFilter(SearchFilterSet):
         label=_("Département"), empty_label=_("Tous les départements"), method="filter_department"
     )
     type = django_filters.MultipleChoiceFilter(
+        distinct=False,
         field_name="kind",
         label=_("Type de pratique"),
         choices=Practice.Kind.choices,
@@ -262,6 +265,7 @@ class PracticeFilter(SearchFilterSet):
         method="filter_rural_urban",
     )
     chef_de_file = django_filters.MultipleChoiceFilter(
+        distinct=False,
         field_name="lead_kind",
         label=_("Type du chef de file"),
         choices=[
@@ -280,6 +284,7 @@ class PracticeFilter(SearchFilterSet):
         widget=forms.NumberInput(attrs={"min": FIRST_YEAR, "max": LAST_YEAR}),
     )
     avancement = django_filters.MultipleChoiceFilter(
+        distinct=False,
         field_name="status",
         label=_("Avancement"),
         choices=Practice.Status.choices,

@@ -311,7 +311,13 @@ class DirectoryEntry(models.Model):
             models.Index(fields=["published", "category", "kind"], name="entry_pub_kind"),
             models.Index(fields=["published", "region"], name="entry_pub_region"),
             models.Index(fields=["published", "department"], name="entry_pub_department"),
-            models.Index(fields=["published", "setting"], name="entry_pub_setting"),
+            # Covers the potential-partner ranking: setting and point without the heap.
+            models.Index(
+                fields=["setting"],
+                include=["id", "latitude", "longitude"],
+                condition=models.Q(published=True),
+                name="entry_pub_setting_point",
+            ),
             models.Index(
                 fields=["published", "-published_practice_count"], name="entry_pub_practices"
             ),

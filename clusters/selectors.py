@@ -1,10 +1,18 @@
 """Reads of the directory that combine models or depend on who asks."""
 
 from dataclasses import dataclass
-from math import cos, radians
+from math import asin, cos, radians, sin, sqrt
 
-from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.http import Http404, QueryDict
 
 from clusters.filters import DirectoryFilter, PracticeFilter
@@ -140,15 +148,6 @@ class PotentialPartner:
     distance_km: float | None
 
 
-def distance_expression(latitude: float, longitude: float):
-    """Great-circle distance in km from a point to each row's point (haversine)."""
-    lat1 = radians(latitude)
-    dlat = (Radians(F("latitude")) - Value(lat1)) / Value(2.0)
-    dlon = (Radians(F("longitude")) - Value(radians(longitude))) / Value(2.0)
-    a = Power(Sin(dlat), 2) + Value(cos(lat1)) * Cos(Radians(F("latitude"))) * Power(Sin(dlon), 2)
-    return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(Sqrt(a))
-
-
 def potential_partners(entry: DirectoryEntry, limit: int = 5) -> list[PotentialPartner]:
     """Published entries across the rural–urban divide that share themes with ``entry``
     and do not work with it yet: most themes in common first, then the nearest."""
@@ -156,37 +155,60 @@ def potential_partners(entry: DirectoryEntry, limit: int = 5) -> list[PotentialP
     theme_ids = [theme.pk for theme in entry.themes.all()]
     if not sides or not theme_ids:
         return []
-    already = PracticePartner.objects.filter(practice__partners__entry=entry).values("entry_id")
-    candidates = (
-        DirectoryEntry.objects.published()
-        .filter(setting__in=sides, themes__in=theme_ids)
-        .exclude(pk=entry.pk)
-        .exclude(pk__in=already.exclude(entry_id=None))
-        .annotate(common=Count("themes"))
+    already = PracticePartner.objects.filter(practice__partners__entry=entry).exclude(entry_id=None)
+    # Ranked on the slim theme-link table first, then only the winners are fetched whole.
+    links = (
+        DirectoryEntry.themes.through.objects.filter(
+            theme_id__in=theme_ids,
+            directoryentry__published=True,
+            directoryentry__setting__in=sides,
+        )
+        .exclude(directoryentry_id=entry.pk)
+        .exclude(directoryentry_id__in=already.values("entry_id"))
+        .values("directoryentry_id", "directoryentry__latitude", "directoryentry__longitude")
+        .annotate(common=Count("theme_id"))
     )
     if entry.has_point:
-        candidates = candidates.annotate(
-            distance=distance_expression(entry.latitude, entry.longitude)
-        ).order_by("-common", F("distance").asc(nulls_last=True), "name")
+        # Ordering needs no trigonometry per row: a flat projection keeps the order of
+        # distances at this scale; the kilometres shown are computed for the winners.
+        scale = cos(radians(entry.latitude))
+        dlat = F("directoryentry__latitude") - Value(entry.latitude)
+        dlon = (F("directoryentry__longitude") - Value(entry.longitude)) * Value(scale)
+        links = links.annotate(
+            nearness=ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
+        ).order_by("-common", F("nearness").asc(nulls_last=True), "directoryentry_id")
     else:
-        candidates = candidates.annotate(distance=Value(None, output_field=FloatField())).order_by(
-            "-common", "name"
+        links = links.order_by("-common", "directoryentry_id")
+    ranked = list(links[:limit])
+    entries = (
+        DirectoryEntry.objects.select_related("commune")
+        .prefetch_related(
+            Prefetch(
+                "themes",
+                queryset=Theme.objects.filter(pk__in=theme_ids).order_by("position", "name"),
+                to_attr="shared_themes",
+            )
         )
-    candidates = candidates.select_related("commune").prefetch_related(
-        Prefetch(
-            "themes",
-            queryset=Theme.objects.filter(pk__in=theme_ids).order_by("position", "name"),
-            to_attr="shared_themes",
-        )
+        .in_bulk([row["directoryentry_id"] for row in ranked])
     )
     return [
         PotentialPartner(
-            entry=candidate,
-            common_themes=candidate.shared_themes,
-            distance_km=round(candidate.distance) if candidate.distance is not None else None,
+            entry=entries[row["directoryentry_id"]],
+            common_themes=entries[row["directoryentry_id"]].shared_themes,
+            distance_km=_kilometres(entry, entries[row["directoryentry_id"]]),
         )
-        for candidate in candidates[:limit]
+        for row in ranked
     ]
+
+
+def _kilometres(origin: DirectoryEntry, other: DirectoryEntry) -> int | None:
+    """Great-circle distance between two entries' points, rounded to the kilometre."""
+    if not (origin.has_point and other.has_point):
+        return None
+    lat1, lat2 = radians(origin.latitude), radians(other.latitude)
+    dlat, dlon = lat2 - lat1, radians(other.longitude - origin.longitude)
+    a = sin(dlat / 2) ** 2 + cos(lat1) * cos(lat2) * sin(dlon / 2) ** 2
+    return round(2 * EARTH_RADIUS_KM * asin(sqrt(a)))
 
 
 def pending_change(entry: DirectoryEntry) -> EntryChange | None:

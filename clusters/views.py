@@ -14,7 +14,8 @@ from django.views.generic import FormView, TemplateView
 
 from clusters import forms, selectors, services
 from clusters.filters import SearchFilterSet
-from clusters.models import Category, DirectoryEntry
+from clusters.models import Category, DirectoryEntry, Practice, PracticePartner
+from clusters.pagination import ranked_page
 from clusters.search import Unaccented, clean_query, plain
 from clusters.text import render_markdown, render_plain
 
@@ -31,8 +32,12 @@ class FilteredListView(TemplateView):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         filterset: SearchFilterSet = type(self).filter_selector(request.GET)
-        paginator = Paginator(filterset.qs, PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
+        rows = self.decorate(filterset.qs)
+        if filterset.search_outcome is not None:
+            page = ranked_page(rows, request.GET.get("page"), PAGE_SIZE)
+        else:
+            page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = page.paginator
         query = request.GET.copy()
         query.pop("page", None)
         context = self.get_context_data(
@@ -40,7 +45,7 @@ class FilteredListView(TemplateView):
             page_obj=page,
             paginator=paginator,
             page_range=paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            results=self.decorate(page.object_list),
+            results=page.object_list,
             query=query.urlencode(),
             chips=filterset.active_filters(),
             search=filterset.search_outcome,
@@ -61,7 +66,11 @@ class DirectoryView(FilteredListView):
     filter_selector = staticmethod(selectors.directory_filter)
 
     def decorate(self, rows):
-        return rows.select_related("commune", "department").prefetch_related("themes")
+        return (
+            rows.defer("search_vector")
+            .select_related("commune", "department")
+            .prefetch_related("themes")
+        )
 
 
 class PracticeListView(FilteredListView):
@@ -70,7 +79,7 @@ class PracticeListView(FilteredListView):
     filter_selector = staticmethod(selectors.practice_filter)
 
     def decorate(self, rows):
-        return rows.for_list()
+        return rows.defer("search_vector", "body").for_list()
 
 
 class EntryDetailView(TemplateView):
@@ -210,6 +219,29 @@ def _bad_filters(filterset) -> HttpResponse | None:
     return None
 
 
+def _chunks(rows, size: int = EXPORT_CHUNK):
+    """Rows in lists of ``size``, so that related values are fetched once per chunk."""
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _grouped(pairs) -> dict:
+    grouped: dict = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped
+
+
+def _labels(model, field: str) -> dict[str, str]:
+    return {key: str(label) for key, label in model._meta.get_field(field).choices}
+
+
 @require_GET
 def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Exactly the entries the directory's filters select, as CSV or GeoJSON."""
@@ -221,30 +253,40 @@ def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
         response = JsonResponse(selectors.entries_geojson(queryset, limit=100_000))
         response["Content-Disposition"] = 'attachment; filename="annuaire-interclusters.geojson"'
         return response
-    rows = (
-        queryset.select_related("commune", "department", "region")
-        .prefetch_related("themes")
-        .iterator(chunk_size=EXPORT_CHUNK)
-    )
+    rows = queryset.values_list(
+        "pk", "name", "acronym", "category", "kind", "setting", "commune__name", "commune__code",
+        "department__name", "region__name", "published_practice_count", "website", "email",
+        "phone", "latitude", "longitude", "slug",
+    ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
     header = [
         _("Nom"), _("Sigle"), _("Catégorie"), _("Type"), _("Milieu"), _("Commune"),
         _("Code INSEE"), _("Département"), _("Région"), _("Thèmes"), _("Pratiques publiées"),
         _("Site web"), _("E-mail"), _("Téléphone"), _("Latitude"), _("Longitude"),
         _("Adresse de la fiche"),
     ]  # fmt: skip
+    categories = _labels(DirectoryEntry, "category")
+    kinds = _labels(DirectoryEntry, "kind")
+    settings_ = _labels(DirectoryEntry, "setting")
+    base = request.build_absolute_uri("/annuaire/")
 
     def lines():
-        for e in rows:
-            yield [
-                e.name, e.acronym, e.get_category_display(), e.get_kind_display(),
-                e.get_setting_display(), e.commune.name if e.commune_id else "",
-                e.commune.code if e.commune_id else "",
-                e.department.name if e.department_id else "",
-                e.region.name if e.region_id else "", ", ".join(t.name for t in e.themes.all()),
-                e.published_practice_count, e.website, e.email, e.phone,
-                _number(e.latitude), _number(e.longitude),
-                request.build_absolute_uri(e.get_absolute_url()),
-            ]  # fmt: skip
+        for chunk in _chunks(rows):
+            themes = _grouped(
+                DirectoryEntry.themes.through.objects.filter(
+                    directoryentry_id__in=[row[0] for row in chunk]
+                )
+                .order_by("theme__position", "theme__name")
+                .values_list("directoryentry_id", "theme__name")
+            )
+            for (pk, name, acronym, category, kind, setting, commune, code, department,
+                 region, practices, website, email, phone, lat, lon, slug) in chunk:  # fmt: skip
+                folder = "territoires" if category == Category.TERRITORY else "structures"
+                yield [
+                    name, acronym, categories.get(category, ""), kinds.get(kind, ""),
+                    settings_.get(setting, ""), commune or "", code or "", department or "",
+                    region or "", ", ".join(themes.get(pk, [])), practices, website, email,
+                    phone, _number(lat), _number(lon), f"{base}{folder}/{slug}/",
+                ]  # fmt: skip
 
     return _csv_response("annuaire-interclusters.csv", header, lines())
 
@@ -268,29 +310,53 @@ def practice_export(request: HttpRequest, fmt: str) -> HttpResponse:
         response = JsonResponse(data)
         response["Content-Disposition"] = 'attachment; filename="pratiques-interclusters.geojson"'
         return response
-    rows = (
-        queryset.for_list().prefetch_related("funding_measures").iterator(chunk_size=EXPORT_CHUNK)
-    )
+    rows = queryset.values_list(
+        "pk", "title", "summary", "kind", "rural_urban", "start_year", "end_year", "status",
+        "region_codes", "published_at", "slug",
+    ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
     header = [
         _("Titre"), _("Résumé"), _("Type"), _("Thèmes"), _("Chef de file"), _("Partenaires"),
         _("Coopération rural–urbain"), _("Mesures FEADER"), _("Année de début"), _("Année de fin"),
         _("Avancement"), _("Régions"), _("Publiée le"), _("Adresse de la fiche"),
     ]  # fmt: skip
+    kinds = _labels(Practice, "kind")
+    statuses = _labels(Practice, "status")
+    yes, no = _("oui"), _("non")
+    base = request.build_absolute_uri("/pratiques/")
 
     def lines():
-        for p in rows:
-            partners = list(p.partners.all())
-            yield [
-                p.title, p.summary, p.get_kind_display(), ", ".join(t.name for t in p.themes.all()),
-                ", ".join(x.display_name for x in partners if x.role == "lead"),
-                ", ".join(x.display_name for x in partners if x.role != "lead"),
-                _("oui") if p.rural_urban else _("non"),
-                ", ".join(m.code for m in p.funding_measures.all()),
-                p.start_year or "", p.end_year or "", p.get_status_display(),
-                ", ".join(p.region_codes),
-                p.published_at.date().isoformat() if p.published_at else "",
-                request.build_absolute_uri(p.get_absolute_url()),
-            ]  # fmt: skip
+        for chunk in _chunks(rows):
+            ids = [row[0] for row in chunk]
+            themes = _grouped(
+                Practice.themes.through.objects.filter(practice_id__in=ids)
+                .order_by("theme__position", "theme__name")
+                .values_list("practice_id", "theme__name")
+            )
+            measures = _grouped(
+                Practice.funding_measures.through.objects.filter(practice_id__in=ids)
+                .order_by("fundingmeasure__position")
+                .values_list("practice_id", "fundingmeasure__code")
+            )
+            partners = _grouped(
+                (practice_id, (role, entry_name or name))
+                for practice_id, role, name, entry_name in PracticePartner.objects.filter(
+                    practice_id__in=ids
+                )
+                .order_by("role", "position", "pk")
+                .values_list("practice_id", "role", "name", "entry__name")
+            )
+            for (pk, title, summary, kind, rural_urban, start, end, status, regions,
+                 published_at, slug) in chunk:  # fmt: skip
+                people = partners.get(pk, [])
+                yield [
+                    title, summary, kinds.get(kind, ""), ", ".join(themes.get(pk, [])),
+                    ", ".join(n for role, n in people if role == PracticePartner.Role.LEAD),
+                    ", ".join(n for role, n in people if role != PracticePartner.Role.LEAD),
+                    yes if rural_urban else no, ", ".join(measures.get(pk, [])),
+                    start or "", end or "", statuses.get(status, ""), ", ".join(regions),
+                    published_at.date().isoformat() if published_at else "",
+                    f"{base}{slug}/",
+                ]  # fmt: skip
 
     return _csv_response("pratiques-interclusters.csv", header, lines())
 

@@ -1,0 +1,30 @@
+"""Pagination that counts in the same query when the rows must all be ranked anyway."""
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
+
+
+def _page_number(raw) -> int:
+    try:
+        return max(int(raw), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def ranked_page(queryset: QuerySet, raw_number, per_page: int) -> Page:
+    """The requested page of a search, and the total, in one query (COUNT(*) OVER ()).
+
+    A search orders by relevance, so PostgreSQL evaluates every match before the first row
+    anyway; counting them in a second query would scan them twice. A page beyond the end
+    falls back to the last one, as ``Paginator.get_page`` does."""
+    number = _page_number(raw_number)
+    counted = queryset.annotate(search_total=Window(Count("*")))
+    paginator = Paginator(queryset, per_page)
+    rows = list(counted[(number - 1) * per_page : number * per_page])
+    if rows:
+        paginator.count = rows[0].search_total
+    else:
+        paginator.count = queryset.count()
+        number = paginator.num_pages
+        rows = list(counted[(number - 1) * per_page : number * per_page]) if paginator.count else []
+    return Page(rows, number, paginator)

@@ -1,0 +1,333 @@
+"""A realistic synthetic volume for benchmarks: `manage.py generate_scale_data`.
+
+Rows are written with PostgreSQL's COPY and their derived columns (place, search vector,
+filters, counters, vocabulary) computed by set-based SQL, so that 20,000 entries and
+100,000 practices take a couple of minutes. Every generated slug starts with "scale-".
+"""
+
+import io
+import random
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection, transaction
+
+from clusters.models import (
+    STRUCTURE_KINDS,
+    TERRITORY_KINDS,
+    Commune,
+    FundingMeasure,
+    Practice,
+    Theme,
+)
+
+PREFIX = "scale-"
+STRUCTURE_WORDS = {
+    "cluster": "Cluster",
+    "pole": "Pôle de compétitivité",
+    "tiers_lieu": "Tiers-lieu",
+    "fab_lab": "Fab lab",
+    "pepiniere": "Pépinière",
+    "technopole": "Technopole",
+    "research": "Laboratoire",
+    "other_structure": "Association",
+}
+TERRITORY_WORDS = {
+    "pays": "Pays",
+    "petr": "PETR",
+    "gal": "GAL",
+    "epci": "Communauté de communes",
+    "pnr": "Parc naturel régional",
+    "other_territory": "Territoire",
+}
+SUBJECTS = [
+    "bois local", "circuits courts", "coopération rurale", "énergie renouvelable",
+    "tourisme durable", "numérique", "économie circulaire", "mobilité partagée",
+    "santé et autonomie", "compétences", "artisanat", "agroalimentaire", "filière laine",
+    "méthanisation", "télétravail", "restauration collective", "création d'entreprise",
+    "recyclage", "innovation sociale", "patrimoine", "eau et irrigation", "forêt",
+]  # fmt: skip
+ACTIONS = [
+    "Plateforme", "Réseau", "Atelier partagé", "Contrat de réciprocité", "Programme",
+    "Coopérative", "Laboratoire vivant", "Formation", "Service mutualisé", "Marché",
+]  # fmt: skip
+SENTENCES = [
+    "Les entreprises rurales et les laboratoires urbains travaillent ensemble sur {s}.",
+    "Le territoire mutualise des moyens pour développer {s} avec la métropole voisine.",
+    "Des producteurs s'organisent pour approvisionner la ville en {s}.",
+    "Un lieu partagé accueille créateurs, salariés et chercheurs autour de {s}.",
+    "La coopération entre élus, clusters et habitants fait émerger des projets de {s}.",
+    "Des formations courtes préparent les artisans aux marchés de {s}.",
+]
+COPY_SEP = "\t"
+
+
+def _escape(value) -> str:
+    if value is None:
+        return "\\N"
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
+
+
+def _copy(table: str, columns: list[str], rows: Iterable[tuple]) -> int:
+    buffer = io.StringIO()
+    count = 0
+    for row in rows:
+        buffer.write(COPY_SEP.join(_escape(v) for v in row) + "\n")
+        count += 1
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT text)", buffer
+        )
+    return count
+
+
+def scale_data_vacuum() -> None:
+    """Refresh statistics and visibility maps after a bulk load (outside a transaction),
+    as autovacuum would in time: counts then run as index-only scans."""
+    tables = [
+        "clusters_directoryentry", "clusters_directoryentry_themes", "clusters_practice",
+        "clusters_practicepartner", "clusters_practice_themes",
+        "clusters_practice_funding_measures", "clusters_searchword",
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def scale_data_exists() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM clusters_directoryentry WHERE slug LIKE %s", [PREFIX + "%"]
+        )
+        return cursor.fetchone()[0]
+
+
+@transaction.atomic
+def scale_data_clear() -> None:
+    """Remove what a previous run generated."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM clusters_practice WHERE slug LIKE %s", [PREFIX + "%"])
+        cursor.execute("DELETE FROM clusters_directoryentry WHERE slug LIKE %s", [PREFIX + "%"])
+
+
+@transaction.atomic
+def scale_data_generate(
+    *, entries: int = 20_000, practices: int = 100_000, seed: int = 2015
+) -> dict:
+    """Create ``entries`` structures and territories and ``practices`` practices, with
+    partners on both sides of the rural–urban divide, as the portal would hold them."""
+    rng = random.Random(seed)
+    communes = list(
+        Commune.objects.exclude(latitude=None).values_list(
+            "id",
+            "name",
+            "department_id",
+            "department__region_id",
+            "latitude",
+            "longitude",
+            "population",
+        )
+    )
+    if not communes:
+        raise RuntimeError("Load the reference data first: manage.py load_reference_data")
+    # Bigger communes host more structures, as in life.
+    weights = [max(population or 100, 100) ** 0.5 for *_, population in communes]
+    themes = list(Theme.objects.values_list("id", "name"))
+    measures = list(FundingMeasure.objects.values_list("id", flat=True))
+    now = datetime.now(UTC)
+
+    n_structures = int(entries * 0.6)
+    entry_rows = []
+    picked = rng.choices(communes, weights=weights, k=entries)
+    for i, (commune_id, commune_name, department_id, region_id, lat, lon, population) in enumerate(
+        picked
+    ):
+        structure = i < n_structures
+        kind = rng.choice(STRUCTURE_KINDS if structure else TERRITORY_KINDS).value
+        label = (STRUCTURE_WORDS if structure else TERRITORY_WORDS)[kind]
+        subject = rng.choice(SUBJECTS)
+        name = f"{label} {subject} {commune_name} {i}"
+        setting = (
+            "urban"
+            if (population or 0) > 50_000
+            else rng.choice(["rural", "rural", "peri_urban", "urban"])
+        )
+        description = " ".join(
+            rng.choice(SENTENCES).format(s=rng.choice(SUBJECTS)) for _ in range(3)
+        )
+        entry_rows.append(
+            (
+                "structure" if structure else "territory", kind, name, "", f"{PREFIX}{i}",
+                description, "", "", "", "", commune_id, department_id, region_id,
+                None, None if structure else rng.randint(5_000, 200_000),
+                lat + rng.uniform(-0.01, 0.01), lon + rng.uniform(-0.01, 0.01), setting,
+                True, 0, now - timedelta(days=rng.randint(0, 900)),
+                now - timedelta(days=rng.randint(0, 400)),
+            )
+        )  # fmt: skip
+    _copy(
+        "clusters_directoryentry",
+        [
+            "category", "kind", "name", "acronym", "slug", "description", "website", "email",
+            "phone", "address", "commune_id", "department_id", "region_id", "epci_id",
+            "population", "latitude", "longitude", "setting", "published",
+            "published_practice_count", "created_at", "updated_at",
+        ],
+        entry_rows,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, setting FROM clusters_directoryentry WHERE slug LIKE %s ORDER BY id",
+            [PREFIX + "%"],
+        )
+        ids = cursor.fetchall()
+    entry_ids = [row[0] for row in ids]
+    rural_ids = [row[0] for row in ids if row[1] == "rural"]
+    urban_ids = [row[0] for row in ids if row[1] != "rural"]
+
+    _copy(
+        "clusters_directoryentry_themes",
+        ["directoryentry_id", "theme_id"],
+        (
+            (entry_id, theme_id)
+            for entry_id in entry_ids
+            for theme_id in rng.sample([t[0] for t in themes], rng.randint(1, 3))
+        ),
+    )
+
+    kinds = [k.value for k in Practice.Kind]
+    statuses = [s.value for s in Practice.Status]
+    practice_rows = []
+    for i in range(practices):
+        subject = rng.choice(SUBJECTS)
+        state = "published" if rng.random() < 0.95 else "proposed"
+        start = rng.randint(2008, 2024)
+        status = rng.choice(statuses)
+        end = start + rng.randint(1, 6) if status in ("completed", "stopped") else None
+        summary = rng.choice(SENTENCES).format(s=subject)
+        body = " ".join(rng.choice(SENTENCES).format(s=rng.choice(SUBJECTS)) for _ in range(4))
+        practice_rows.append(
+            (
+                f"{rng.choice(ACTIONS)} {subject} {i}", f"{PREFIX}{i}", summary, body,
+                rng.choice(kinds), "Le savoir-faire et les ressources du territoire.",
+                "Des débouchés, de la recherche et des compétences.", start, end, status, "",
+                "Des emplois créés et des coopérations durables.", "Un animateur dédié.",
+                "Sous-estimer le temps de la coopération.", state, "", None,
+                now - timedelta(days=rng.randint(0, 3000)) if state == "published" else None,
+                now, now, False, "", "{}", "{}",
+            )
+        )  # fmt: skip
+    _copy(
+        "clusters_practice",
+        [
+            "title", "slug", "summary", "body", "kind", "rural_contribution",
+            "urban_contribution", "start_year", "end_year", "status", "funding", "results",
+            "success_factors", "pitfalls", "state", "rejection_reason", "proposer_id",
+            "published_at", "created_at", "updated_at", "rural_urban", "lead_kind",
+            "region_codes", "department_codes",
+        ],
+        practice_rows,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM clusters_practice WHERE slug LIKE %s ORDER BY id", [PREFIX + "%"]
+        )
+        practice_ids = [row[0] for row in cursor.fetchall()]
+
+    def partners():
+        for practice_id in practice_ids:
+            lead = rng.choice(rural_ids if rng.random() < 0.6 else urban_ids)
+            others = set()
+            for _ in range(rng.randint(1, 3)):
+                others.add(rng.choice(urban_ids if rng.random() < 0.6 else rural_ids))
+            others.discard(lead)
+            yield (practice_id, lead, "", "lead", 0)
+            for position, other in enumerate(sorted(others), start=1):
+                yield (practice_id, other, "", "partner", position)
+
+    _copy(
+        "clusters_practicepartner",
+        ["practice_id", "entry_id", "name", "role", "position"],
+        partners(),
+    )
+    _copy(
+        "clusters_practice_themes",
+        ["practice_id", "theme_id"],
+        (
+            (pid, tid)
+            for pid in practice_ids
+            for tid in rng.sample([t[0] for t in themes], rng.randint(1, 2))
+        ),
+    )
+    _copy(
+        "clusters_practice_funding_measures",
+        ["practice_id", "fundingmeasure_id"],
+        ((pid, rng.choice(measures)) for pid in practice_ids if rng.random() < 0.7),
+    )
+    _derive(PREFIX + "%")
+    return {"entries": len(entry_ids), "practices": len(practice_ids)}
+
+
+def _derive(pattern: str) -> None:
+    """Derived columns of the generated rows, computed in SQL as the services would."""
+    statements = [
+        # Entries: search vectors.
+        """UPDATE clusters_directoryentry e SET search_vector =
+             setweight(to_tsvector('french_unaccent', e.name || ' ' || e.acronym), 'A')
+             || setweight(to_tsvector('french_unaccent', coalesce(t.names, '')), 'B')
+             || setweight(to_tsvector('french_unaccent', c.name), 'C')
+             || setweight(to_tsvector('french_unaccent', e.description), 'D')
+           FROM clusters_commune c,
+                (SELECT et.directoryentry_id AS id, string_agg(th.name, ' ') AS names
+                   FROM clusters_directoryentry_themes et
+                   JOIN clusters_theme th ON th.id = et.theme_id
+                  GROUP BY et.directoryentry_id) t
+          WHERE c.id = e.commune_id AND t.id = e.id AND e.slug LIKE %(pattern)s""",
+        # Practices: filters drawn from the partners.
+        """UPDATE clusters_practice p SET
+             rural_urban = a.has_rural AND a.has_urban,
+             lead_kind = coalesce(a.lead_kind, ''),
+             region_codes = a.regions,
+             department_codes = a.departments
+           FROM (SELECT pp.practice_id,
+                        bool_or(e.setting = 'rural') AS has_rural,
+                        bool_or(e.setting IN ('urban', 'peri_urban')) AS has_urban,
+                        max(CASE WHEN pp.role = 'lead' THEN e.kind END) AS lead_kind,
+                        array_agg(DISTINCT r.code) AS regions,
+                        array_agg(DISTINCT d.code) AS departments
+                   FROM clusters_practicepartner pp
+                   JOIN clusters_directoryentry e ON e.id = pp.entry_id
+                   JOIN clusters_region r ON r.id = e.region_id
+                   JOIN clusters_department d ON d.id = e.department_id
+                  GROUP BY pp.practice_id) a
+          WHERE a.practice_id = p.id AND p.slug LIKE %(pattern)s""",
+        # Practices: search vectors.
+        """UPDATE clusters_practice p SET search_vector =
+             setweight(to_tsvector('french_unaccent', p.title), 'A')
+             || setweight(to_tsvector('french_unaccent',
+                  p.summary || ' ' || coalesce(t.names, '')), 'B')
+             || setweight(to_tsvector('french_unaccent', p.body || ' ' || p.rural_contribution
+                  || ' ' || p.urban_contribution || ' ' || p.results), 'D')
+           FROM (SELECT pt.practice_id AS id, string_agg(th.name, ' ') AS names
+                   FROM clusters_practice_themes pt JOIN clusters_theme th ON th.id = pt.theme_id
+                  GROUP BY pt.practice_id) t
+          WHERE t.id = p.id AND p.slug LIKE %(pattern)s""",
+        # Entries: count of published practices.
+        """UPDATE clusters_directoryentry e SET published_practice_count = n.count
+           FROM (SELECT pp.entry_id, count(DISTINCT pp.practice_id) AS count
+                   FROM clusters_practicepartner pp
+                   JOIN clusters_practice p ON p.id = pp.practice_id AND p.state = 'published'
+                  GROUP BY pp.entry_id) n
+          WHERE n.entry_id = e.id AND e.slug LIKE %(pattern)s""",
+        # The vocabulary for typo correction.
+        """INSERT INTO clusters_searchword (word)
+           SELECT word FROM ts_stat($$SELECT to_tsvector('simple', public.f_unaccent(
+               title || ' ' || summary)) FROM clusters_practice WHERE state = 'published'$$)
+            WHERE length(word) BETWEEN 3 AND 100 AND word ~ '^[[:alpha:]]+$'
+           ON CONFLICT (word) DO NOTHING""",
+    ]
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql, {"pattern": pattern} if "%(pattern)s" in sql else None)
