@@ -216,7 +216,11 @@ PartnerFormSet = forms.formset_factory(
 class EntryChangeForm(CrispyMixin, forms.Form):
     """What a representative may change on their entry; staff approve it first."""
 
-    name = forms.CharField(label=_("Nom"), max_length=200, validators=[validate_no_html])
+    name = forms.CharField(
+        label=_("Nom de la structure ou du territoire"),
+        max_length=200,
+        validators=[validate_no_html],
+    )
     acronym = forms.CharField(
         label=_("Sigle (facultatif)"), max_length=40, required=False, validators=[validate_no_html]
     )

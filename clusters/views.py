@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
@@ -259,7 +260,8 @@ def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
         "phone", "latitude", "longitude", "slug",
     ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
     header = [
-        _("Nom"), _("Sigle"), _("Catégorie"), _("Type"), _("Milieu"), _("Commune"),
+        pgettext("directory entry", "Nom"), _("Sigle"), _("Catégorie"), _("Type"), _("Milieu"),
+        _("Commune"),
         _("Code INSEE"), _("Département"), _("Région"), _("Thèmes"), _("Pratiques publiées"),
         _("Site web"), _("E-mail"), _("Téléphone"), _("Latitude"), _("Longitude"),
         _("Adresse de la fiche"),

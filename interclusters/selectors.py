@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from clusters.models import Commune, Department, Region, Theme
+from clusters.models import DirectoryEntry, Practice, Theme
 from interclusters.db import count_many
 
 DEMO_CACHE_KEY = "interclusters:demo-data-loaded"
@@ -13,11 +13,22 @@ DEMO_CACHE_KEY = "interclusters:demo-data-loaded"
 def home_key_figures() -> dict[str, int]:
     """The figures the home page shows, read from the database in one query."""
     return count_many(
+        structures=DirectoryEntry.objects.published().structures(),
+        territories=DirectoryEntry.objects.published().territories(),
+        practices=Practice.objects.published(),
+        rural_urban=Practice.objects.published().filter(rural_urban=True),
         themes=Theme.objects.all(),
-        regions=Region.objects.all(),
-        departments=Department.objects.all(),
-        communes=Commune.objects.all(),
         members=get_user_model().objects.filter(is_active=True),
+    )
+
+
+def latest_practices(limit: int = 3):
+    """The practices published last, for the home page."""
+    return list(
+        Practice.objects.published()
+        .defer("search_vector", "body")
+        .order_by("-published_at", "-pk")
+        .prefetch_related("themes")[:limit]
     )
 
 

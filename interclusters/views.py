@@ -31,7 +31,11 @@ class HomeView(TemplateView):
     template_name = "interclusters/home.html"
 
     def get_context_data(self, **kwargs) -> dict:
-        return {**super().get_context_data(**kwargs), "figures": selectors.home_key_figures()}
+        return {
+            **super().get_context_data(**kwargs),
+            "figures": selectors.home_key_figures(),
+            "latest_practices": selectors.latest_practices(),
+        }
 
 
 class PageView(TemplateView):

@@ -18,10 +18,10 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 
 
 def test_home_is_in_french_and_shows_figures_read_from_the_database(
-    client, db, django_assert_max_num_queries
+    client, directory, django_assert_max_num_queries
 ):
     Theme.objects.create(slug="apiculture", name="Apiculture", position=99)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         response = client.get("/")
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "fr"
@@ -32,6 +32,12 @@ def test_home_is_in_french_and_shows_figures_read_from_the_database(
     themes = Theme.objects.count()
     assert f'<dd class="figure-value">{themes}</dd>' in html
     assert "thèmes de travail" in html
+    # Two published structures, two territories, two practices (one still proposed).
+    figures = response.context["figures"]
+    assert (figures["structures"], figures["territories"], figures["practices"]) == (2, 2, 2)
+    assert "Dernières pratiques publiées" in html
+    assert "Circuits courts agroalimentaires" in html
+    assert "Projet secret" not in html
 
 
 def test_about_page_gives_partners_funding_timeline_and_sources(client, db):
