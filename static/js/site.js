@@ -21,4 +21,16 @@
       form.removeAttribute("aria-busy");
     }, 4000);
   });
+
+  // On a phone the filters of a list start folded, so that the results come first. They
+  // are open in the markup: without JavaScript they stay usable.
+  if (window.matchMedia("(max-width: 991.98px)").matches) {
+    document.querySelectorAll("[data-collapse-on-small]").forEach(function (element) {
+      element.classList.remove("show");
+      var toggle = document.querySelector('[data-bs-target="#' + element.id + '"]');
+      if (toggle) {
+        toggle.setAttribute("aria-expanded", "false");
+      }
+    });
+  }
 })();
