@@ -1,5 +1,7 @@
 """Emails sent by the portal: subject, text and HTML from templates/emails/."""
 
+import logging
+import smtplib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -8,6 +10,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 
 def absolute_url(path: str) -> str:
@@ -33,7 +37,12 @@ def send_templated_mail(
         message.attach_alternative(html, "text/html")
         for attachment in attachments or []:
             message.attach(*attachment)
-        sent += message.send()
+        try:
+            sent += message.send()
+        except (smtplib.SMTPException, OSError):
+            # What the person did is saved; a mail server down must not turn it into an
+            # error page. The failure is logged for the operators.
+            logger.exception("Could not send %s to %s", template, address)
     return sent
 
 

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from clusters.demo import directory_demo_load
+from events.demo import events_demo_load
 from interclusters.models import User
 from interclusters.permissions import FRANCE_CLUSTERS_TEAM
 from interclusters.selectors import DEMO_CACHE_KEY
@@ -49,6 +50,7 @@ def demo_load() -> list[DemoAccount]:
     """Everything a demonstration needs: accounts first, then each app's content."""
     people = demo_accounts_load()
     directory_demo_load(people=people)
+    events_demo_load(people=people)
     return DEMO_ACCOUNTS
 
 

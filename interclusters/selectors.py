@@ -43,3 +43,58 @@ def demo_data_loaded() -> bool:
         ),
         timeout=300,
     )
+
+
+def personal_data(user) -> dict:
+    """Everything the portal holds about a person, for them to download."""
+    from clusters.models import EntryChange, Membership
+    from events.models import Proposal, Registration
+
+    def when(value):
+        return value.isoformat() if value else None
+
+    return {
+        "compte": {
+            "adresse_email": user.email,
+            "prenom": user.first_name,
+            "nom": user.last_name,
+            "structure": user.organisation_name,
+            "inscrit_le": when(user.date_joined),
+            "derniere_connexion": when(user.last_login),
+        },
+        "rattachements": [
+            {"fiche": m.entry.name, "role": m.get_role_display()}
+            for m in Membership.objects.filter(user=user).select_related("entry")
+        ],
+        "pratiques_proposees": [
+            {"titre": p.title, "etat": p.get_state_display(), "proposee_le": when(p.created_at)}
+            for p in Practice.objects.filter(proposer=user)
+        ],
+        "modifications_de_fiches": [
+            {"fiche": c.entry.name, "statut": c.get_status_display(), "valeurs": c.data}
+            for c in EntryChange.objects.filter(author=user).select_related("entry")
+        ],
+        "inscriptions": [
+            {
+                "evenement": r.event.title,
+                "statut": r.get_status_display(),
+                "nom": r.full_name,
+                "adresse_email": r.email,
+                "structure": r.structure_name,
+                "accessibilite": r.accessibility_needs,
+                "regime": r.dietary_needs,
+                "consentement_le": when(r.consent_at),
+                "ateliers": [
+                    {"atelier": c.workshop.title, "statut": c.get_status_display()}
+                    for c in r.choices.all()
+                ],
+            }
+            for r in Registration.objects.filter(user=user)
+            .select_related("event")
+            .prefetch_related("choices__workshop")
+        ],
+        "propositions": [
+            {"titre": p.title, "appel": p.call.title, "statut": p.get_status_display()}
+            for p in Proposal.objects.filter(author=user).select_related("call")
+        ],
+    }

@@ -172,6 +172,10 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365 if not DEBUG else 0
 
+# Uploads: proposals' PDFs (5 MB) and mementos' files are checked in their forms.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 # Email through Django's mailers: the console in development, SMTP in production.
 EMAIL_BACKEND_NAME = env.str("EMAIL_BACKEND", default="console" if DEBUG else "smtp")
 _EMAIL_BACKENDS = {
@@ -265,6 +269,9 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "interclusters.views.csrf_failure"
+
+# Registrations to past events lose their personal data after this many months.
+REGISTRATION_RETENTION_MONTHS = env.int("REGISTRATION_RETENTION_MONTHS", default=12)
 
 # Shown on the legal notice page: who hosts the service.
 LEGAL_HOST = env.str("LEGAL_HOST", default="")

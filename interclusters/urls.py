@@ -17,6 +17,7 @@ account_patterns = [
     path("deconnexion/", views.SignOutView.as_view(), name="logout"),
     path("inscription/", views.SignUpView.as_view(), name="signup"),
     path("profil/", views.ProfileView.as_view(), name="profile"),
+    path("mes-donnees.json", views.personal_data, name="personal_data"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -60,6 +61,7 @@ urlpatterns = [
     ),
     path("compte/", include((account_patterns, "accounts"))),
     path("", include("clusters.urls")),
+    path("", include("events.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
@@ -15,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from clusters import selectors as clusters_selectors
+from events import selectors as events_selectors
 from interclusters import forms, selectors, services
 
 
@@ -93,6 +95,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "my_practices": list(clusters_selectors.member_practices(user)),
             "my_entries": list(clusters_selectors.member_entries(user)),
+            "my_registrations": events_selectors.member_registrations(user),
+            "my_proposals": events_selectors.member_proposals(user),
         }
 
 
@@ -143,6 +147,18 @@ class PasswordResetView(InvalidFormStatusMixin, auth_views.PasswordResetView):
 class PasswordResetConfirmView(InvalidFormStatusMixin, auth_views.PasswordResetConfirmView):
     form_class = forms.SetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@login_required
+@never_cache
+def personal_data(request: HttpRequest) -> JsonResponse:
+    """What the portal holds about the signed-in person, as a JSON file."""
+    response = JsonResponse(
+        selectors.personal_data(request.user),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = 'attachment; filename="mes-donnees-interclusters.json"'
+    return response
 
 
 @never_cache

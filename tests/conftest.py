@@ -25,6 +25,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing_and_private_media(settings, tmp_path):
+    """Hashing 100 passwords with the production hasher would take a minute; uploads go
+    to a folder of the test's own."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
     yield

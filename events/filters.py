@@ -1,0 +1,43 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clusters.filters import place_choices
+from clusters.models import Theme
+from events.models import Event
+
+
+class EventFilter(django_filters.FilterSet):
+    """What the agenda shows."""
+
+    type = django_filters.MultipleChoiceFilter(
+        field_name="kind",
+        label=_("Type"),
+        choices=Event.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
+    theme = django_filters.ModelChoiceFilter(
+        field_name="themes",
+        to_field_name="slug",
+        queryset=Theme.objects.all(),
+        label=_("Thème"),
+        empty_label=_("Tous les thèmes"),
+    )
+    region = django_filters.ChoiceFilter(
+        field_name="region__code", label=_("Région"), empty_label=_("Toutes les régions")
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        regions, _departments = place_choices()
+        self.filters["region"].extra["choices"] = regions
+        for field in self.form.fields.values():
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                field.widget.attrs.setdefault("class", "form-check-input")
+            else:
+                field.widget.attrs.setdefault("class", "form-select")

@@ -1,0 +1,191 @@
+"""Reads of the calendar."""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404, QueryDict
+
+from events.filters import EventFilter
+from events.models import Event, Proposal, Registration, Status, Workshop, WorkshopChoice
+
+
+def agenda_filter(data: QueryDict | None) -> EventFilter:
+    return EventFilter(data or None, queryset=Event.objects.published())
+
+
+def agenda_events(queryset: QuerySet) -> QuerySet:
+    """Events as the agenda lists them: place, themes and their number of workshops."""
+    return (
+        queryset.select_related("commune", "region")
+        .prefetch_related("themes")
+        .annotate(workshop_count=Count("workshops", distinct=True))
+    )
+
+
+def event_for_public(*, slug: str, user=None) -> Event:
+    """A published event; an unpublished one only for staff."""
+    event = (
+        Event.objects.filter(slug=slug)
+        .select_related("commune", "region")
+        .prefetch_related("themes", "organiser_entries")
+        .first()
+    )
+    if event is None:
+        raise Http404
+    if event.published or (
+        user is not None and user.is_authenticated and user.has_perm("events.view_event")
+    ):
+        return event
+    raise Http404
+
+
+def workshops_with_seats(event: Event) -> list[Workshop]:
+    """The event's workshops with their seats taken and people waiting, in one query."""
+    return list(
+        event.workshops.select_related("theme")
+        .annotate(
+            taken=Count("choices", filter=Q(choices__status=Status.CONFIRMED)),
+            waiting=Count("choices", filter=Q(choices__status=Status.WAITLISTED)),
+        )
+        .annotate(left=F("capacity") - F("taken"))
+        .order_by("starts_at", "title")
+    )
+
+
+@dataclass
+class Slot:
+    starts_at: object
+    ends_at: object
+    workshops: list[Workshop]
+
+
+def programme(workshops: list[Workshop]) -> list[Slot]:
+    """Workshops grouped by time slot, in order."""
+    slots: OrderedDict = OrderedDict()
+    for workshop in workshops:
+        slots.setdefault((workshop.starts_at, workshop.ends_at), []).append(workshop)
+    return [Slot(start, end, items) for (start, end), items in slots.items()]
+
+
+def accepted_proposals(event: Event) -> list[Proposal]:
+    return list(
+        Proposal.objects.filter(call__event=event, status=Proposal.Status.ACCEPTED)
+        .select_related("workshop", "theme")
+        .order_by("workshop__starts_at", "title")
+    )
+
+
+def _rank():
+    """The rank shown to a person waiting: those still waiting before them, plus one."""
+    earlier = (
+        WorkshopChoice.objects.filter(
+            workshop=OuterRef("workshop"),
+            status=Status.WAITLISTED,
+            waitlist_position__lt=OuterRef("waitlist_position"),
+        )
+        .order_by()
+        .values("workshop")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(earlier)
+
+
+def choices_with_rank(queryset: QuerySet) -> QuerySet:
+    return (
+        queryset.select_related("workshop")
+        .annotate(earlier=_rank())
+        .order_by("workshop__starts_at")
+    )
+
+
+def registration_for(*, event: Event, user) -> Registration | None:
+    """The person's own registration to the event (cancelled ones included)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Registration.objects.filter(event=event, user=user)
+        .prefetch_related(
+            Prefetch(
+                "choices",
+                queryset=choices_with_rank(WorkshopChoice.objects.exclude(status=Status.CANCELLED)),
+            )
+        )
+        .first()
+    )
+
+
+def registration_for_token(token: str) -> Registration:
+    """The registration a secret link points to; 404 for anything else."""
+    if not token or len(token) > 64:
+        raise Http404
+    registration = (
+        Registration.objects.filter(token=token)
+        .select_related("event")
+        .prefetch_related(
+            Prefetch(
+                "choices",
+                queryset=choices_with_rank(WorkshopChoice.objects.exclude(status=Status.CANCELLED)),
+            )
+        )
+        .first()
+    )
+    if registration is None or registration.anonymised_at:
+        raise Http404
+    return registration
+
+
+def registration_of_user(*, user, pk: int) -> Registration:
+    """A registration of the signed-in person's, or 404."""
+    registration = Registration.objects.filter(pk=pk, user=user).select_related("event").first()
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def member_registrations(user) -> list[Registration]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        Registration.objects.filter(user=user)
+        .select_related("event")
+        .prefetch_related(
+            Prefetch(
+                "choices",
+                queryset=choices_with_rank(WorkshopChoice.objects.exclude(status=Status.CANCELLED)),
+            )
+        )
+        .order_by("-event__starts_at")
+    )
+
+
+def member_proposals(user) -> list[Proposal]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        Proposal.objects.filter(author=user)
+        .select_related("call__event", "workshop")
+        .order_by("-created_at")
+    )
+
+
+def proposal_for(*, user, pk: int) -> Proposal:
+    """A proposal its author or the staff may open; 404 for anyone else."""
+    proposal = Proposal.objects.filter(pk=pk).select_related("call__event").first()
+    if proposal is None or not user.is_authenticated:
+        raise Http404
+    if proposal.author_id == user.pk or user.has_perm("events.view_proposal"):
+        return proposal
+    raise Http404
+
+
+def check_in_list(event: Event, text: str = "") -> QuerySet:
+    """Active registrations of an event for the welcome desk, searched by name or
+    structure."""
+    queryset = Registration.objects.filter(event=event).exclude(status=Status.CANCELLED)
+    if text:
+        queryset = queryset.filter(
+            Q(full_name__unaccent__icontains=text) | Q(structure_name__unaccent__icontains=text)
+        )
+    return queryset.order_by("full_name", "pk")

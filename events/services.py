@@ -1,0 +1,458 @@
+"""Writes of the calendar: registrations within capacity, waitlists, proposals.
+
+Every change to seats runs in one transaction that first locks the event's row and then
+its workshops' rows, always in that order (event, then workshops by primary key), and
+only then counts and books. Two registrations to one event therefore never interleave,
+whatever the number of application processes, and never deadlock.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusters.models import DirectoryEntry
+from clusters.notifications import absolute_url, send_templated_mail
+from events.ics import event_calendar
+from events.models import (
+    Event,
+    Proposal,
+    Registration,
+    Status,
+    Workshop,
+    WorkshopChoice,
+)
+
+
+@dataclass
+class RegistrationInput:
+    full_name: str
+    email: str
+    structure_name: str = ""
+    structure: DirectoryEntry | None = None
+    accessibility_needs: str = ""
+    dietary_needs: str = ""
+    workshops: list[Workshop] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """What happened to a registration, for the page and the emails."""
+
+    registration: Registration
+    created: bool
+    confirmed: list[Workshop] = field(default_factory=list)
+    waitlisted: list[Workshop] = field(default_factory=list)
+    dropped: list[Workshop] = field(default_factory=list)
+
+
+def _lock_event(event: Event) -> Event:
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _lock_workshops(event: Event, ids: Iterable[int]) -> dict[int, Workshop]:
+    rows = (
+        Workshop.objects.select_for_update()
+        .filter(event=event, pk__in=sorted(set(ids)))
+        .order_by("pk")
+    )
+    return {workshop.pk: workshop for workshop in rows}
+
+
+def _check_slots(workshops: list[Workshop]) -> None:
+    for i, first in enumerate(workshops):
+        for second in workshops[i + 1 :]:
+            if first.overlaps(second):
+                raise ValidationError(
+                    _("« %(a)s » et « %(b)s » ont lieu en même temps : choisissez-en un.")
+                    % {"a": first.title, "b": second.title},
+                    code="slot",
+                )
+
+
+def _next_position(queryset) -> int:
+    return (queryset.aggregate(top=Max("waitlist_position"))["top"] or 0) + 1
+
+
+def _structure_key(data: RegistrationInput) -> Q:
+    if data.structure is not None:
+        return Q(structure=data.structure)
+    return Q(structure_name__iexact=data.structure_name.strip())
+
+
+@transaction.atomic
+def registration_save(
+    *, event: Event, user, data: RegistrationInput, notify: bool = True
+) -> Outcome:
+    """Register a person to an event, or edit their registration. Seats are counted and
+    booked under the locks described above: a full workshop puts them on its waitlist."""
+    event = _lock_event(event)
+    if not event.registration_open:
+        raise ValidationError(_("Les inscriptions à cet événement sont fermées."), code="closed")
+    registration = (
+        Registration.objects.select_for_update().filter(event=event, user=user).first()
+        if user is not None
+        else None
+    )
+    active = (
+        []
+        if registration is None
+        else list(
+            registration.choices.exclude(status=Status.CANCELLED).values_list(
+                "workshop_id", flat=True
+            )
+        )
+    )
+    wanted_ids = [workshop.pk for workshop in data.workshops]
+    workshops = _lock_workshops(event, [*wanted_ids, *active])
+    if set(wanted_ids) - set(workshops):
+        raise ValidationError(_("Cet atelier n'appartient pas à l'événement."), code="workshop")
+    wanted = [workshops[pk] for pk in wanted_ids]
+    _check_slots(wanted)
+
+    reopening = registration is None or registration.status == Status.CANCELLED
+    if event.max_per_structure and (data.structure or data.structure_name.strip()):
+        same = (
+            Registration.objects.filter(event=event)
+            .exclude(status=Status.CANCELLED)
+            .filter(_structure_key(data))
+        )
+        if registration is not None:
+            same = same.exclude(pk=registration.pk)
+        if same.count() >= event.max_per_structure:
+            raise ValidationError(
+                _("Votre structure a déjà %(count)s inscrits, le maximum pour cet événement.")
+                % {"count": event.max_per_structure},
+                code="per_structure",
+            )
+
+    created = registration is None
+    if created:
+        registration = Registration(event=event, user=user)
+    registration.full_name = data.full_name
+    registration.email = data.email
+    registration.structure = data.structure
+    registration.structure_name = data.structure_name or (
+        data.structure.name if data.structure else ""
+    )
+    registration.accessibility_needs = data.accessibility_needs
+    registration.dietary_needs = data.dietary_needs
+    registration.consent_at = timezone.now()
+    if reopening:
+        registration.cancelled_at = None
+        registration.waitlist_position = None
+        registration.status = Status.CONFIRMED
+        if event.capacity and not event.workshops.exists():
+            taken = Registration.objects.filter(event=event, status=Status.CONFIRMED).count()
+            if taken >= event.capacity:
+                registration.status = Status.WAITLISTED
+                registration.waitlist_position = _next_position(
+                    Registration.objects.filter(event=event, status=Status.WAITLISTED)
+                )
+    registration.save()
+
+    outcome = Outcome(registration=registration, created=created)
+    current = {
+        choice.workshop_id: choice
+        for choice in registration.choices.exclude(status=Status.CANCELLED)
+    }
+    for workshop_id, choice in current.items():
+        if workshop_id not in wanted_ids:
+            was_confirmed = choice.status == Status.CONFIRMED
+            choice.status, choice.waitlist_position = Status.CANCELLED, None
+            choice.save(update_fields=["status", "waitlist_position"])
+            outcome.dropped.append(workshops[workshop_id])
+            if was_confirmed:
+                _promote_in_workshop(workshops[workshop_id])
+    for workshop in wanted:
+        if workshop.pk in current:
+            (
+                outcome.confirmed
+                if current[workshop.pk].status == Status.CONFIRMED
+                else outcome.waitlisted
+            ).append(workshop)
+            continue
+        taken = WorkshopChoice.objects.filter(workshop=workshop, status=Status.CONFIRMED).count()
+        choice = WorkshopChoice.objects.filter(registration=registration, workshop=workshop).first()
+        choice = choice or WorkshopChoice(registration=registration, workshop=workshop)
+        choice.promoted_at = None
+        if taken < workshop.capacity:
+            choice.status, choice.waitlist_position = Status.CONFIRMED, None
+            outcome.confirmed.append(workshop)
+        else:
+            choice.status = Status.WAITLISTED
+            choice.waitlist_position = _next_position(
+                WorkshopChoice.objects.filter(workshop=workshop, status=Status.WAITLISTED)
+            )
+            outcome.waitlisted.append(workshop)
+        choice.save()
+
+    if notify:
+        _tell_registrant(outcome)
+    return outcome
+
+
+def _promote_in_workshop(workshop: Workshop) -> WorkshopChoice | None:
+    """Give a freed seat to the first person waiting; called with the workshop locked."""
+    waiting = (
+        WorkshopChoice.objects.select_for_update()
+        .filter(workshop=workshop, status=Status.WAITLISTED)
+        .select_related("registration__event")
+        .order_by("waitlist_position", "pk")
+        .first()
+    )
+    if waiting is None:
+        return None
+    waiting.status, waiting.waitlist_position = Status.CONFIRMED, None
+    waiting.promoted_at = timezone.now()
+    waiting.save(update_fields=["status", "waitlist_position", "promoted_at"])
+    registration = waiting.registration
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "workshop": workshop,
+        "manage_url": absolute_url(registration.get_manage_url()),
+    }
+    address = registration.email
+    attachment = _ics_attachment(registration)
+    transaction.on_commit(
+        lambda: send_templated_mail(
+            "registration_promoted", context, [address], attachments=[attachment]
+        )
+    )
+    return waiting
+
+
+def _promote_in_event(event: Event) -> Registration | None:
+    waiting = (
+        Registration.objects.select_for_update()
+        .filter(event=event, status=Status.WAITLISTED)
+        .order_by("waitlist_position", "pk")
+        .first()
+    )
+    if waiting is None:
+        return None
+    waiting.status, waiting.waitlist_position = Status.CONFIRMED, None
+    waiting.save(update_fields=["status", "waitlist_position", "updated_at"])
+    context = {
+        "registration": waiting,
+        "event": event,
+        "workshop": None,
+        "manage_url": absolute_url(waiting.get_manage_url()),
+    }
+    address = waiting.email
+    attachment = _ics_attachment(waiting)
+    transaction.on_commit(
+        lambda: send_templated_mail(
+            "registration_promoted", context, [address], attachments=[attachment]
+        )
+    )
+    return waiting
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, by_staff: bool = False) -> Registration:
+    """Cancel a registration: its seats go, in the same transaction, to the first people
+    waiting, who are emailed."""
+    event = _lock_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Status.CANCELLED:
+        return registration
+    choices = list(registration.choices.exclude(status=Status.CANCELLED))
+    workshops = _lock_workshops(event, [c.workshop_id for c in choices])
+    was_confirmed = registration.status == Status.CONFIRMED
+    registration.status = Status.CANCELLED
+    registration.waitlist_position = None
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "waitlist_position", "cancelled_at", "updated_at"])
+    for choice in choices:
+        freed = choice.status == Status.CONFIRMED
+        choice.status, choice.waitlist_position = Status.CANCELLED, None
+        choice.save(update_fields=["status", "waitlist_position"])
+        if freed:
+            _promote_in_workshop(workshops[choice.workshop_id])
+    if was_confirmed and event.capacity:
+        _promote_in_event(event)
+    context = {
+        "registration": registration,
+        "event": event,
+        "by_staff": by_staff,
+        "agenda_url": absolute_url(event.get_absolute_url()),
+    }
+    address = registration.email
+    transaction.on_commit(lambda: send_templated_mail("registration_cancelled", context, [address]))
+    return registration
+
+
+@transaction.atomic
+def registration_move(
+    *, registration: Registration, source: Workshop, target: Workshop
+) -> WorkshopChoice:
+    """Staff move a person from one workshop to another of the same event; the seat they
+    leave goes to the first person waiting. The target may be full (staff decide)."""
+    if source.event_id != registration.event_id or target.event_id != registration.event_id:
+        raise ValidationError(_("Les deux ateliers doivent appartenir à l'événement."))
+    event = _lock_event(registration.event)
+    workshops = _lock_workshops(event, [source.pk, target.pk])
+    choice = WorkshopChoice.objects.select_for_update().get(
+        registration=registration, workshop=source
+    )
+    if (
+        WorkshopChoice.objects.filter(registration=registration, workshop=target)
+        .exclude(status=Status.CANCELLED)
+        .exists()
+    ):
+        raise ValidationError(_("Cette personne est déjà inscrite à l'atelier de destination."))
+    WorkshopChoice.objects.filter(registration=registration, workshop=target).delete()
+    freed = choice.status == Status.CONFIRMED
+    choice.workshop = workshops[target.pk]
+    choice.status, choice.waitlist_position = Status.CONFIRMED, None
+    choice.save(update_fields=["workshop", "status", "waitlist_position"])
+    if freed:
+        _promote_in_workshop(workshops[source.pk])
+    return choice
+
+
+@transaction.atomic
+def registration_check_in(*, registration: Registration, present: bool = True) -> Registration:
+    """Mark a person present (or not) at the event's welcome desk."""
+    registration.checked_in_at = timezone.now() if present else None
+    registration.save(update_fields=["checked_in_at", "updated_at"])
+    return registration
+
+
+def _ics_attachment(registration: Registration) -> tuple[str, bytes, str]:
+    workshops = [
+        choice.workshop
+        for choice in registration.choices.filter(status=Status.CONFIRMED).select_related(
+            "workshop"
+        )
+    ]
+    body = event_calendar([registration.event], workshops={registration.event.pk: workshops})
+    return ("evenement.ics", body, "text/calendar; charset=utf-8; method=PUBLISH")
+
+
+def _tell_registrant(outcome: Outcome) -> None:
+    registration = outcome.registration
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "outcome": outcome,
+        "manage_url": absolute_url(registration.get_manage_url()),
+    }
+    address = registration.email
+    if registration.status == Status.WAITLISTED:
+        template, attachments = "registration_waitlisted", []
+    else:
+        template, attachments = "registration_confirmed", [_ics_attachment(registration)]
+    transaction.on_commit(
+        lambda: send_templated_mail(template, context, [address], attachments=attachments)
+    )
+
+
+# --- Calls for participation -------------------------------------------------------------
+
+
+@transaction.atomic
+def proposal_submit(*, proposal: Proposal) -> Proposal:
+    """Record a proposal while its call is open."""
+    if not proposal.call.is_open:
+        raise ValidationError(_("Cet appel à participation est clos."), code="closed")
+    proposal.full_clean(exclude=["document"])
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def proposal_decide(*, proposal: Proposal, status: str, reviewer, note: str = "") -> Proposal:
+    """Accept or reject a proposal, and tell its author."""
+    if status not in (Proposal.Status.ACCEPTED, Proposal.Status.REJECTED):
+        raise ValidationError(_("Décision inconnue."))
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal.status = status
+    proposal.review_note = note
+    proposal.reviewed_by, proposal.reviewed_at = reviewer, timezone.now()
+    proposal.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
+    if proposal.author and proposal.author.email:
+        context = {
+            "proposal": proposal,
+            "event": proposal.call.event,
+            "url": absolute_url(proposal.call.event.get_absolute_url()),
+        }
+        address = proposal.author.email
+        transaction.on_commit(lambda: send_templated_mail("proposal_decided", context, [address]))
+    return proposal
+
+
+# --- Messages and reminders -----------------------------------------------------------------
+
+
+def workshop_message_send(*, workshop: Workshop, subject: str, body: str) -> int:
+    """Email everyone holding a seat in a workshop (one message each)."""
+    addresses = list(
+        Registration.objects.filter(
+            choices__workshop=workshop, choices__status=Status.CONFIRMED
+        ).values_list("email", flat=True)
+    )
+    context = {"workshop": workshop, "event": workshop.event, "subject": subject, "body": body}
+    return send_templated_mail("workshop_message", context, addresses)
+
+
+def event_reminders_send(*, days: int, dry_run: bool = False) -> list[Registration]:
+    """Remind the confirmed registrants of events starting within ``days`` days, once."""
+    now = timezone.now()
+    due = list(
+        Registration.objects.filter(
+            status=Status.CONFIRMED,
+            reminded_at=None,
+            event__published=True,
+            event__starts_at__gte=now,
+            event__starts_at__lte=now + timezone.timedelta(days=days),
+        ).select_related("event")
+    )
+    if dry_run:
+        return due
+    for registration in due:
+        sent = send_templated_mail(
+            "event_reminder",
+            {
+                "registration": registration,
+                "event": registration.event,
+                "manage_url": absolute_url(registration.get_manage_url()),
+            },
+            [registration.email],
+            attachments=[_ics_attachment(registration)],
+        )
+        if sent:
+            Registration.objects.filter(pk=registration.pk).update(reminded_at=timezone.now())
+    return due
+
+
+@transaction.atomic
+def registrations_anonymise(*, months: int) -> int:
+    """Strip personal data from registrations to events that ended ``months`` months ago;
+    the counts (who came, how many) stay."""
+    limit = timezone.now() - timezone.timedelta(days=round(months * 30.44))
+    old = Registration.objects.filter(event__ends_at__lt=limit, anonymised_at=None)
+    return old.update(
+        user=None,
+        full_name=_("Participant anonymisé"),
+        email="anonyme@invalid",
+        accessibility_needs="",
+        dietary_needs="",
+        anonymised_at=timezone.now(),
+    )
+
+
+def event_prepare(event: Event) -> Event:
+    """Derive the region and, unless staff placed it, the point from the commune."""
+    if event.commune_id:
+        commune = event.commune
+        event.region_id = commune.department.region_id
+        if event.latitude is None or event.longitude is None:
+            event.latitude, event.longitude = commune.latitude, commune.longitude
+    return event

@@ -1,0 +1,369 @@
+"""Pages of the calendar; thin: selectors read, services write."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import TemplateView
+
+from clusters.models import DirectoryEntry, Membership
+from clusters.text import render_markdown
+from events import forms, selectors, services
+from events.ics import event_calendar
+from events.models import Event, Registration, Status
+
+ICS_TYPE = "text/calendar; charset=utf-8"
+
+
+def staff_permission_required(permission: str):
+    """Sign-in first (a redirect), then the permission (a 403 for those without it)."""
+
+    def decorator(view):
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorator
+
+
+class AgendaView(TemplateView):
+    template_name = "events/agenda.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        filterset = selectors.agenda_filter(request.GET)
+        events = selectors.agenda_events(filterset.qs)
+        now = timezone.now()
+        context = self.get_context_data(
+            filter=filterset,
+            upcoming=list(events.filter(ends_at__gte=now).order_by("starts_at", "pk")),
+            past=list(events.filter(ends_at__lt=now).order_by("-starts_at", "pk")[:30]),
+        )
+        status = 400 if filterset.is_bound and filterset.errors else 200
+        return self.render_to_response(context, status=status)
+
+
+class EventDetailView(TemplateView):
+    template_name = "events/event_detail.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        event = selectors.event_for_public(slug=kwargs["slug"], user=self.request.user)
+        workshops = selectors.workshops_with_seats(event)
+        call = getattr(event, "call", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "event": event,
+            "description": render_markdown(event.description),
+            "outputs": render_markdown(event.outputs),
+            "slots": selectors.programme(workshops),
+            "call": call,
+            "accepted": selectors.accepted_proposals(event),
+            "registration": selectors.registration_for(event=event, user=self.request.user),
+        }
+
+
+@require_GET
+def agenda_ics(request: HttpRequest) -> HttpResponse:
+    """All published events, as a calendar to subscribe to."""
+    events = Event.objects.published().select_related("commune").order_by("starts_at")
+    response = HttpResponse(event_calendar(events), content_type=ICS_TYPE)
+    response["Content-Disposition"] = 'inline; filename="agenda-interclusters.ics"'
+    return response
+
+
+@require_GET
+def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    """One event and its workshops."""
+    event = selectors.event_for_public(slug=slug, user=request.user)
+    workshops = list(event.workshops.order_by("starts_at"))
+    response = HttpResponse(
+        event_calendar([event], workshops={event.pk: workshops}), content_type=ICS_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+class RegisterView(LoginRequiredMixin, TemplateView):
+    """Register to an event, or change one's registration."""
+
+    template_name = "events/register.html"
+
+    def load(self) -> None:
+        self.event = selectors.event_for_public(slug=self.kwargs["slug"], user=self.request.user)
+        self.slots = selectors.programme(selectors.workshops_with_seats(self.event))
+        self.registration = selectors.registration_for(event=self.event, user=self.request.user)
+
+    def initial(self) -> dict:
+        user = self.request.user
+        if self.registration and self.registration.status != Status.CANCELLED:
+            initial = {
+                "full_name": self.registration.full_name,
+                "email": self.registration.email,
+                "structure_name": self.registration.structure_name,
+                "accessibility_needs": self.registration.accessibility_needs,
+                "dietary_needs": self.registration.dietary_needs,
+            }
+            chosen = {c.workshop_id for c in self.registration.choices.all()}
+            for number, slot in enumerate(self.slots, start=1):
+                for workshop in slot.workshops:
+                    if workshop.pk in chosen:
+                        initial[f"slot_{number}"] = str(workshop.pk)
+            return initial
+        entry = self._member_structure()
+        return {
+            "full_name": user.get_full_name(),
+            "email": user.email,
+            "structure_name": entry.name if entry else user.organisation_name,
+        }
+
+    def _member_structure(self) -> DirectoryEntry | None:
+        membership = (
+            Membership.objects.filter(user=self.request.user).select_related("entry").first()
+        )
+        return membership.entry if membership else None
+
+    def render_form(self, form, status: int = 200) -> HttpResponse:
+        context = self.get_context_data(
+            event=self.event, form=form, registration=self.registration, slots=self.slots
+        )
+        return self.render_to_response(context, status=status)
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.load()
+        return self.render_form(forms.RegistrationForm(initial=self.initial(), slots=self.slots))
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.load()
+        form = forms.RegistrationForm(request.POST, slots=self.slots)
+        if not form.is_valid():
+            return self.render_form(form, status=422)
+        data = form.cleaned_data
+        entry = self._member_structure()
+        structure = entry if entry and entry.name == data["structure_name"] else None
+        try:
+            outcome = services.registration_save(
+                event=self.event,
+                user=request.user,
+                data=services.RegistrationInput(
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    structure_name=data["structure_name"],
+                    structure=structure,
+                    accessibility_needs=data["accessibility_needs"],
+                    dietary_needs=data["dietary_needs"],
+                    workshops=form.chosen_workshops(),
+                ),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_form(form, status=422)
+        registration = outcome.registration
+        if registration.status == Status.WAITLISTED:
+            messages.warning(
+                request,
+                _(
+                    "L'événement est complet : vous êtes sur la liste d'attente. "
+                    "Nous vous écrirons si une place se libère."
+                ),
+            )
+        elif outcome.waitlisted:
+            messages.warning(
+                request,
+                _(
+                    "Inscription enregistrée. Atelier complet pour « %(titles)s » : "
+                    "vous êtes sur sa liste d'attente."
+                )
+                % {"titles": ", ".join(w.title for w in outcome.waitlisted)},
+            )
+        else:
+            messages.success(
+                request, _("Inscription confirmée. Un e-mail de confirmation vous est envoyé.")
+            )
+        return redirect(self.event.get_absolute_url())
+
+
+class RegistrationByTokenView(TemplateView):
+    """A registration opened from the link in its emails, without signing in."""
+
+    template_name = "events/registration.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        registration = selectors.registration_for_token(kwargs["token"])
+        return {**super().get_context_data(**kwargs), "registration": registration}
+
+
+@require_POST
+def cancel_by_token(request: HttpRequest, token: str) -> HttpResponse:
+    registration = selectors.registration_for_token(token)
+    services.registration_cancel(registration=registration)
+    messages.success(request, _("Votre inscription est annulée. Merci de nous avoir prévenus."))
+    return redirect("events:registration", token=token)
+
+
+@login_required
+@require_POST
+def cancel_mine(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = selectors.registration_of_user(user=request.user, pk=pk)
+    services.registration_cancel(registration=registration)
+    messages.success(
+        request,
+        _("Votre inscription à « %(title)s » est annulée.") % {"title": registration.event.title},
+    )
+    return redirect("accounts:dashboard")
+
+
+class ProposalCreateView(LoginRequiredMixin, TemplateView):
+    template_name = "events/proposal_form.html"
+
+    def load(self):
+        self.event = selectors.event_for_public(slug=self.kwargs["slug"], user=self.request.user)
+        self.call = getattr(self.event, "call", None)
+        if self.call is None:
+            raise Http404
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.load()
+        form = forms.ProposalForm(event=self.event)
+        return self.render_to_response(
+            self.get_context_data(form=form, event=self.event, call=self.call)
+        )
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.load()
+        form = forms.ProposalForm(request.POST, request.FILES, event=self.event)
+        if form.is_valid():
+            proposal = form.save(commit=False)
+            proposal.call = self.call
+            proposal.author = request.user
+            try:
+                services.proposal_submit(proposal=proposal)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Merci ! Votre proposition est enregistrée ; "
+                        "l'équipe vous répondra par e-mail."
+                    ),
+                )
+                return redirect("accounts:dashboard")
+        context = self.get_context_data(form=form, event=self.event, call=self.call)
+        return self.render_to_response(context, status=422)
+
+
+@login_required
+@require_GET
+def proposal_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """A proposal's PDF, for its author and the staff only."""
+    proposal = selectors.proposal_for(user=request.user, pk=pk)
+    if not proposal.document:
+        raise Http404
+    return FileResponse(
+        proposal.document.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"proposition-{proposal.pk}.pdf",
+    )
+
+
+@staff_permission_required("events.change_registration")
+def check_in(request: HttpRequest, slug: str) -> HttpResponse:
+    """The welcome desk on the day: find a name, mark present, see the counts."""
+    event = get_object_or_404(Event, slug=slug)
+    if request.method == "POST":
+        registration = get_object_or_404(
+            Registration, pk=request.POST.get("registration"), event=event
+        )
+        present = request.POST.get("present") == "1"
+        services.registration_check_in(registration=registration, present=present)
+        if present:
+            messages.success(
+                request, _("%(name)s est marqué présent.") % {"name": registration.full_name}
+            )
+        else:
+            messages.info(
+                request, _("%(name)s n'est plus marqué présent.") % {"name": registration.full_name}
+            )
+        return redirect(f"{request.path}?q={request.POST.get('q', '')}")
+    text = (request.GET.get("q") or "").strip()[:100]
+    everyone = selectors.check_in_list(event)
+    counts = everyone.aggregate(
+        expected=Count("pk", filter=Q(status=Status.CONFIRMED)),
+        present=Count("pk", filter=Q(checked_in_at__isnull=False)),
+        waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
+    )
+    rows = selectors.check_in_list(event, text)[:200]
+    return render(
+        request,
+        "events/check_in.html",
+        {"event": event, "rows": rows, "q": text, "counts": counts},
+    )
+
+
+@staff_permission_required("events.view_registration")
+@require_GET
+def attendees_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Who registered to an event, as CSV or XLSX, for the staff."""
+    event = get_object_or_404(Event, slug=slug)
+    header = [
+        _("Nom et prénom"), _("Adresse e-mail"), _("Structure"), _("Statut"), _("Ateliers"),
+        _("Besoins d'accessibilité"), _("Régime alimentaire"), _("Inscrit le"), _("Présent"),
+    ]  # fmt: skip
+    registrations = (
+        Registration.objects.filter(event=event)
+        .prefetch_related("choices__workshop")
+        .order_by("full_name", "pk")
+    )
+    rows = []
+    for registration in registrations:
+        workshops = ", ".join(
+            f"{c.workshop.title} ({c.get_status_display()})"
+            for c in registration.choices.all()
+            if c.status != Status.CANCELLED
+        )
+        rows.append(
+            [
+                registration.full_name,
+                registration.email,
+                registration.structure_name,
+                registration.get_status_display(),
+                workshops,
+                registration.accessibility_needs,
+                registration.dietary_needs,
+                timezone.localtime(registration.created_at).strftime("%d/%m/%Y %H:%M"),
+                _("oui") if registration.checked_in_at else _("non"),
+            ]  # fmt: skip
+        )
+    filename = f"inscrits-{event.slug}"
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = _("Inscrits")[:31]
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
