@@ -68,6 +68,7 @@ makemessages: venv
 
 reference: migrate
 	$(DEV) $(MANAGE) load_reference_data
+	$(DEV) $(MANAGE) load_surveys
 
 setup: venv db migrate messages reference
 

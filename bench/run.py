@@ -50,6 +50,33 @@ def ensure_scale_data() -> None:
     if scale_data_exists() < 20_000:
         print("Generating scale data (20,000 entries, 100,000 practices)…", flush=True)
         call_command("generate_scale_data", "--replace")
+    from surveys.models import Response
+    from surveys.scale import SLUG
+
+    if Response.objects.filter(survey__slug=SLUG).count() < 5_000:
+        print("Generating a survey with 5,000 responses of 40 questions…", flush=True)
+        call_command("generate_survey_scale_data")
+
+
+def staff_session() -> str:
+    """A signed-in staff editor's session key, for the staff pages."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from interclusters.models import User
+    from interclusters.permissions import FRANCE_CLUSTERS_TEAM
+
+    user, _created = User.objects.get_or_create(
+        email="bench-staff@exemple.fr", defaults={"first_name": "Bench", "is_staff": True}
+    )
+    user.groups.add(Group.objects.get(name=FRANCE_CLUSTERS_TEAM))
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
 
 
 def pages() -> list[tuple[str, str]]:
@@ -97,17 +124,23 @@ def pages() -> list[tuple[str, str]]:
         ("map data", "/carte/donnees.geojson?region=84&theme=tourisme"),
         ("directory CSV", "/annuaire/export.csv?region=84&theme=tourisme"),
         ("practices CSV", "/pratiques/export.csv?q=bois&region=84"),
+        ("survey results (5,000 responses)", "/enquetes/scale-enquete/resultats/"),
+        ("survey dashboard (5,000, staff)", "/enquetes/scale-enquete/tableau-de-bord/"),
+        ("survey CSV (5,000, staff)", "/enquetes/scale-enquete/export.csv"),
     ]
 
 
-def count_queries(paths: list[tuple[str, str]]) -> dict[str, int]:
+def count_queries(paths: list[tuple[str, str]], session: str) -> dict[str, int]:
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
     counts = {}
     for name, path in paths:
+        client = Client()
+        if "staff" in name:
+            client.cookies[settings.SESSION_COOKIE_NAME] = session
         client.get(path)
         with CaptureQueriesContext(connection) as context:
             response = client.get(path)
@@ -155,9 +188,10 @@ def stop_server(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
-def ab(url: str, requests: int, concurrency: int) -> dict:
+def ab(url: str, requests: int, concurrency: int, cookie: str = "") -> dict:
+    extra = ["-C", cookie] if cookie else []
     out = subprocess.run(  # noqa: S603 (our own command line)
-        ["ab", "-q", "-k", "-n", str(requests), "-c", str(concurrency), url],  # noqa: S607
+        ["ab", "-q", "-k", "-n", str(requests), "-c", str(concurrency), *extra, url],  # noqa: S607
         capture_output=True,
         text=True,
         check=True,
@@ -187,15 +221,21 @@ def main() -> None:
 
     django_setup()
     ensure_scale_data()
+    from django.conf import settings
+
     paths = pages()
-    queries = count_queries(paths)
+    session = staff_session()
+    queries = count_queries(paths, session)
     server = start_server(args.port, args.workers)
     results = []
     try:
         for name, path in paths:
             url = f"http://127.0.0.1:{args.port}{path}"
-            ab(url, max(10, args.requests // 10), args.concurrency)  # warm-up
-            figures = ab(url, args.requests, args.concurrency)
+            cookie = f"{settings.SESSION_COOKIE_NAME}={session}" if "staff" in name else ""
+            # The heavy pages get a tenth of the requests: their time is what matters.
+            requests = args.requests // 10 if "5,000" in name else args.requests
+            ab(url, max(5, requests // 10), args.concurrency, cookie)  # warm-up
+            figures = ab(url, requests, args.concurrency, cookie)
             results.append({"page": name, "path": path, "queries": queries[name], **figures})
             print(
                 f"{name:<32} {figures['rps']:>7.1f} req/s  p50 {figures['p50']:>4} ms  "

@@ -35,7 +35,7 @@ def directory_demo_load(*, people: dict) -> dict[str, int]:
         )
     }
     departments = {d.code: d for d in Department.objects.all()}
-    entries = {e.slug: e for e in DirectoryEntry.objects.filter(slug__in=_all_keys())}
+    entries = {e.slug: e for e in DirectoryEntry.objects.filter(slug__in=demo_entry_slugs())}
 
     for key, (
         name,
@@ -64,6 +64,7 @@ def directory_demo_load(*, people: dict) -> dict[str, int]:
             category=Category.TERRITORY, slug=key, name=name, kind=kind,
             commune=communes[commune], setting=setting, description=text, published=True,
             population=population, website=f"https://{key}.exemple.fr",
+            email=f"contact@{key}.exemple.fr",
         )  # fmt: skip
         entries[key] = services.entry_save(
             entry=entry,
@@ -120,10 +121,10 @@ def directory_demo_load(*, people: dict) -> dict[str, int]:
                 user=user, entry=entries[key], defaults={"role": Membership.Role.REPRESENTATIVE}
             )
     return {
-        "entries": DirectoryEntry.objects.filter(slug__in=_all_keys()).count(),
+        "entries": DirectoryEntry.objects.filter(slug__in=demo_entry_slugs()).count(),
         "practices": Practice.objects.count(),
     }
 
 
-def _all_keys() -> list[str]:
+def demo_entry_slugs() -> list[str]:
     return [*demo_data.STRUCTURES, *demo_data.TERRITORIES]

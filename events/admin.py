@@ -33,7 +33,7 @@ def intermediate_page(request, modeladmin, *, title: str, form, objects, action:
         "opts": modeladmin.model._meta,
         "ids": [obj.pk for obj in objects],
     }
-    return TemplateResponse(request, "admin/events/intermediate_form.html", context)
+    return TemplateResponse(request, "admin/intermediate_form.html", context)
 
 
 class WorkshopInline(admin.TabularInline):

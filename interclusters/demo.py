@@ -17,6 +17,7 @@ from events.demo import events_demo_load
 from interclusters.models import User
 from interclusters.permissions import FRANCE_CLUSTERS_TEAM
 from interclusters.selectors import DEMO_CACHE_KEY
+from surveys.demo import surveys_demo_load
 
 # Public on purpose: printed by `make run` so that anyone trying the portal can sign in.
 DEMO_PASSWORD = "interclusters-demo"  # noqa: S105
@@ -51,6 +52,7 @@ def demo_load() -> list[DemoAccount]:
     people = demo_accounts_load()
     directory_demo_load(people=people)
     events_demo_load(people=people)
+    surveys_demo_load(people=people)
     return DEMO_ACCOUNTS
 
 

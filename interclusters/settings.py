@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "interclusters.urls"
@@ -140,7 +141,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Internationalisation: French first, English available.
@@ -269,6 +271,10 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "interclusters.views.csrf_failure"
+
+# Rate limits (django-ratelimit, counted in the shared cache): beyond them a 429 page.
+RATELIMIT_VIEW = "interclusters.views.rate_limited"
+SURVEY_TOKEN_RATE = env.str("SURVEY_TOKEN_RATE", default="60/m")
 
 # Registrations to past events lose their personal data after this many months.
 REGISTRATION_RETENTION_MONTHS = env.int("REGISTRATION_RETENTION_MONTHS", default=12)

@@ -62,6 +62,7 @@ urlpatterns = [
     path("compte/", include((account_patterns, "accounts"))),
     path("", include("clusters.urls")),
     path("", include("events.urls")),
+    path("", include("surveys.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

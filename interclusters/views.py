@@ -18,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 from clusters import selectors as clusters_selectors
 from events import selectors as events_selectors
 from interclusters import forms, selectors, services
+from surveys import selectors as surveys_selectors
 
 
 class InvalidFormStatusMixin:
@@ -97,6 +98,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "my_entries": list(clusters_selectors.member_entries(user)),
             "my_registrations": events_selectors.member_registrations(user),
             "my_proposals": events_selectors.member_proposals(user),
+            "my_surveys": surveys_selectors.surveys_for_member(user),
         }
 
 
@@ -171,6 +173,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "429.html", status=429)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

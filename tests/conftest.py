@@ -24,6 +24,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         type(wrapper)._test_serialized_contents = contents
 
 
+@pytest.fixture
+def reference_data(transactional_db):
+    """A transactional test starts from an emptied database: put the reference data back."""
+    from clusters.models import Region
+
+    if not Region.objects.exists():
+        reference_data_load(communes=False)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing_and_private_media(settings, tmp_path):
     """Hashing 100 passwords with the production hasher would take a minute; uploads go

@@ -7,9 +7,6 @@ from django.test.testcases import LiveServerThread
 from playwright.sync_api import Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from clusters.models import Region
-from clusters.services import reference_data_load
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -59,10 +56,8 @@ def browser():
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    """A transactional test starts from an emptied database: put the reference data back."""
-    if not Region.objects.exists():
-        reference_data_load(communes=False)
+def _reference_data(reference_data):
+    """Browser tests run on real transactions, from a database with its reference data."""
 
 
 @pytest.fixture

@@ -6,11 +6,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+from tests.markers import REAL_TRANSACTIONS
+
 SERIOUS = {"serious", "critical"}
 
 # Each module marks itself with E2E: transactional, so that the live server's thread sees
 # what the test writes; restoring the migrations' data keeps the staff groups.
-E2E = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+E2E = [pytest.mark.e2e, REAL_TRANSACTIONS]
 
 
 def assert_accessible(page: Page) -> None:

@@ -11,7 +11,6 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
@@ -19,6 +18,7 @@ from django.db import connection, connections
 
 from events.models import Registration, WorkshopChoice
 from tests.factories import UserFactory, make_event, register
+from tests.markers import REAL_TRANSACTIONS
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -37,7 +37,7 @@ def assert_capacity_held(workshop, capacity: int, total: int) -> None:
     assert sorted(waiting, key=lambda c: c.waitlist_position) == waiting
 
 
-@pytest.mark.django_db(transaction=True)
+@REAL_TRANSACTIONS
 def test_concurrent_registrations_never_oversell_a_workshop():
     event = make_event(workshops=(("Atelier très demandé", 10),))
     workshop = event.workshops.get()
@@ -125,7 +125,7 @@ def _session_for(user) -> str:
     return session.session_key
 
 
-@pytest.mark.django_db(transaction=True)
+@REAL_TRANSACTIONS
 def test_a_hundred_registrations_over_two_app_processes_keep_capacity():
     event = make_event(workshops=(("Atelier de dix places", 10),))
     workshop = event.workshops.get()

@@ -1,0 +1,506 @@
+"""The survey builder, invitations, responses and theme tagging, for the staff."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from clusters.admin import OrganisationAdmin, TerritoryAdmin
+from clusters.filters import place_choices
+from clusters.models import STRUCTURE_KINDS, TERRITORY_KINDS, DirectoryEntry, Theme
+from surveys import services
+from surveys.forms import validate_condition
+from surveys.models import Answer, Choice, Invitation, Question, Response, Section, Survey
+
+LOCKED = gettext_lazy(
+    "Des réponses existent déjà : ce changement les rendrait fausses. Dupliquez l'enquête "
+    "pour en préparer une nouvelle version."
+)
+
+
+def _page(request, modeladmin, template: str, **context) -> TemplateResponse:
+    return TemplateResponse(
+        request,
+        template,
+        {**modeladmin.admin_site.each_context(request), "opts": modeladmin.model._meta, **context},
+    )
+
+
+# --- Builder -----------------------------------------------------------------------------------
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 1
+    fields = ["title", "position"]
+    show_change_link = True
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and services.survey_has_answers(obj.pk)) and super().has_delete_permission(
+            request, obj
+        )
+
+
+class InviteForm(forms.Form):
+    regions = forms.MultipleChoiceField(
+        label=gettext_lazy("Régions (toutes si aucune)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("Types (selon le public de l'enquête si aucun)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(k.value, k.label) for k in [*STRUCTURE_KINDS, *TERRITORY_KINDS]],
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].choices = place_choices()[0]
+
+
+@admin.action(description=gettext_lazy("Dupliquer l'enquête"))
+def duplicate_surveys(modeladmin, request, queryset):
+    for survey in queryset:
+        copy = services.survey_duplicate(survey=survey)
+        modeladmin.message_user(request, _("Copie créée : « %(title)s ».") % {"title": copy.title})
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "audience",
+        "status",
+        "opens_at",
+        "closes_at",
+        "results_public",
+        "links",
+    ]
+    list_filter = ["status", "audience", "results_public"]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [SectionInline]
+    actions = [duplicate_surveys]
+    readonly_fields = ["links"]
+
+    @admin.display(description=gettext_lazy("outils"))
+    def links(self, obj: Survey) -> str:
+        if not obj.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("surveys:preview", args=[obj.slug]),
+            _("Aperçu"),
+            reverse("surveys:dashboard", args=[obj.slug]),
+            _("Résultats"),
+            reverse("admin:surveys_survey_invite", args=[obj.pk]),
+            _("Inviter"),
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and services.survey_has_answers(obj.pk)) and super().has_delete_permission(
+            request, obj
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/inviter/",
+                self.admin_site.admin_view(self.invite_view),
+                name="surveys_survey_invite",
+            ),
+            *super().get_urls(),
+        ]
+
+    def invite_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Invite the published structures of some regions and kinds, once each."""
+        survey = get_object_or_404(Survey, pk=pk)
+        if not self.has_change_permission(request, survey):
+            raise PermissionDenied
+        form = InviteForm(request.POST or None)
+        entries = None
+        if request.method == "POST" and form.is_valid():
+            entries = DirectoryEntry.objects.published()
+            if form.cleaned_data["regions"]:
+                entries = entries.filter(region__code__in=form.cleaned_data["regions"])
+            if form.cleaned_data["kinds"]:
+                entries = entries.filter(kind__in=form.cleaned_data["kinds"])
+            elif survey.audience == Survey.Audience.STRUCTURES:
+                entries = entries.structures()
+            elif survey.audience == Survey.Audience.TERRITORIES:
+                entries = entries.territories()
+            entries = entries.exclude(invitations__survey=survey)
+            if request.POST.get("send"):
+                invited, skipped = services.invitations_create(survey=survey, entries=list(entries))
+                self.message_user(
+                    request,
+                    ngettext("%d invitation envoyée.", "%d invitations envoyées.", len(invited))
+                    % len(invited)
+                    + (
+                        " "
+                        + ngettext(
+                            "%d structure sans adresse e-mail.",
+                            "%d structures sans adresse e-mail.",
+                            len(skipped),
+                        )
+                        % len(skipped)
+                        if skipped
+                        else ""
+                    ),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:surveys_invitation_changelist")
+                    + f"?survey__id__exact={survey.pk}"
+                )
+        return _page(
+            request,
+            self,
+            "admin/surveys/invite.html",
+            title=_("Inviter à « %(title)s »") % {"title": survey.title},
+            survey=survey,
+            form=form,
+            entries=entries,
+            count=entries.count() if entries is not None else None,
+            without_email=entries.filter(email="").count() if entries is not None else None,
+        )
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 1
+    fields = ["code", "label", "kind", "required", "position"]
+    show_change_link = True
+
+    def has_delete_permission(self, request, obj=None):
+        return not (
+            obj and services.survey_has_answers(obj.survey_id)
+        ) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "survey", "position"]
+    list_filter = ["survey"]
+    inlines = [QuestionInline]
+
+    def has_module_permission(self, request):
+        return False
+
+
+class ChoiceFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            if (
+                form.cleaned_data.get("DELETE")
+                and form.instance.pk
+                and form.instance.picked.exists()
+            ):
+                raise ValidationError(LOCKED)
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    formset = ChoiceFormSet
+    extra = 2
+    fields = ["label", "position"]
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = [
+            "section", "code", "label", "help_text", "kind", "required", "position",
+            "allow_other", "min_choices", "max_choices", "scale_min", "scale_max",
+            "scale_min_label", "scale_max_label", "condition_choice",
+        ]  # fmt: skip
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.pk and instance.answers.exists():
+            for name in ("kind", "section", "scale_min", "scale_max"):
+                if name in self.changed_data:
+                    raise ValidationError(LOCKED)
+        section, code = cleaned.get("section"), cleaned.get("code")
+        if section and code:
+            clash = Question.objects.filter(section__survey=section.survey_id, code=code).exclude(
+                pk=instance.pk
+            )
+            if clash.exists():
+                self.add_error("code", _("Ce code sert déjà à une autre question de l'enquête."))
+        if section:
+            probe = Question(
+                pk=instance.pk, section=section, position=cleaned.get("position") or 0,
+                condition_choice=cleaned.get("condition_choice"),
+            )  # fmt: skip
+            try:
+                validate_condition(probe)
+            except ValidationError as error:
+                self.add_error("condition_choice", error)
+        return cleaned
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionForm
+    list_display = ["code", "label", "kind", "required", "section"]
+    list_filter = ["section__survey", "kind"]
+    search_fields = ["label", "code"]
+    inlines = [ChoiceInline]
+    autocomplete_fields = ["condition_choice"]
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj and obj.answers.exists()) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Choice)
+class ChoiceAdmin(admin.ModelAdmin):
+    search_fields = ["label", "question__code", "question__label"]
+
+    def has_module_permission(self, request):
+        return False
+
+
+# --- Invitations -----------------------------------------------------------------------------
+
+
+@admin.action(description=gettext_lazy("Relancer les invitations sans réponse"))
+def remind_invitations(modeladmin, request, queryset):
+    due = services.invitations_remind(invitations=queryset.select_related("survey", "entry"))
+    modeladmin.message_user(
+        request, ngettext("%d relance envoyée.", "%d relances envoyées.", len(due)) % len(due)
+    )
+
+
+@admin.action(description=gettext_lazy("Retirer les invitations (le lien cesse de fonctionner)"))
+def withdraw_invitations(modeladmin, request, queryset):
+    for invitation in queryset:
+        services.invitation_withdraw(invitation=invitation)
+    modeladmin.message_user(request, _("Invitations retirées."))
+
+
+@admin.action(description=gettext_lazy("Envoyer un nouveau lien (l'ancien cesse de fonctionner)"))
+def renew_links(modeladmin, request, queryset):
+    for invitation in queryset.select_related("survey", "entry"):
+        services.invitation_renew_link(invitation=invitation)
+    modeladmin.message_user(request, _("Nouveaux liens envoyés."))
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "entry",
+        "survey",
+        "email",
+        "sent_at",
+        "reminded_at",
+        "opened_at",
+        "started_at",
+        "submitted_at",
+        "withdrawn_at",
+    ]
+    list_filter = [
+        "survey",
+        ("submitted_at", admin.EmptyFieldListFilter),
+        ("opened_at", admin.EmptyFieldListFilter),
+        "entry__region",
+    ]
+    search_fields = ["entry__name", "email"]
+    list_select_related = ["entry", "survey"]
+    actions = [remind_invitations, withdraw_invitations, renew_links]
+    readonly_fields = [
+        "survey",
+        "entry",
+        "sent_at",
+        "reminded_at",
+        "opened_at",
+        "started_at",
+        "submitted_at",
+        "withdrawn_at",
+        "created_at",
+    ]
+    fields = ["survey", "entry", "email", *readonly_fields[2:]]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.action(description=gettext_lazy("Inviter à une enquête…"))
+def invite_entries(modeladmin, request, queryset):
+    """From the directory: invite the selected structures or territories to a survey."""
+
+    class PickSurvey(forms.Form):
+        survey = forms.ModelChoiceField(
+            label=gettext_lazy("Enquête"),
+            queryset=Survey.objects.exclude(status=Survey.Status.CLOSED),
+        )
+
+    if "apply" in request.POST:
+        form = PickSurvey(request.POST)
+        if form.is_valid():
+            invited, skipped = services.invitations_create(
+                survey=form.cleaned_data["survey"], entries=list(queryset)
+            )
+            modeladmin.message_user(
+                request,
+                ngettext("%d invitation envoyée.", "%d invitations envoyées.", len(invited))
+                % len(invited)
+                + (
+                    " "
+                    + _("Sans adresse e-mail : %(names)s.")
+                    % {"names": ", ".join(e.name for e in skipped)}
+                    if skipped
+                    else ""
+                ),
+            )
+            return None
+    else:
+        form = PickSurvey()
+    return _page(
+        request,
+        modeladmin,
+        "admin/intermediate_form.html",
+        title=_("Inviter à une enquête"),
+        form=form,
+        objects=list(queryset),
+        action="invite_entries",
+        button=_("Inviter"),
+        ids=[e.pk for e in queryset],
+    )
+
+
+for directory_admin in (OrganisationAdmin, TerritoryAdmin):
+    directory_admin.actions = [*directory_admin.actions, invite_entries]
+
+
+# --- Responses and themes ------------------------------------------------------------------------
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    fields = ["question", "shown", "quotable"]
+    readonly_fields = ["question", "shown"]
+    can_delete = False
+
+    @admin.display(description=gettext_lazy("réponse"))
+    def shown(self, obj: Answer) -> str:
+        return services.display_value(obj.question, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["entry", "survey", "status", "started_at", "submitted_at"]
+    list_filter = ["survey", "status", "entry__region", "entry__kind"]
+    search_fields = ["entry__name"]
+    list_select_related = ["entry", "survey"]
+    readonly_fields = [
+        "survey",
+        "entry",
+        "invitation",
+        "user",
+        "status",
+        "last_section",
+        "started_at",
+        "updated_at",
+        "submitted_at",
+    ]
+    inlines = [AnswerInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+class TagForm(forms.Form):
+    themes = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Thèmes"),
+        queryset=Theme.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    quotable = forms.BooleanField(
+        label=gettext_lazy("Citables dans les résultats publiés (sans nom)"), required=False
+    )
+
+
+@admin.action(description=gettext_lazy("Étiqueter avec des thèmes…"))
+def tag_answers(modeladmin, request, queryset):
+    if "apply" in request.POST:
+        form = TagForm(request.POST)
+        if form.is_valid():
+            for answer in queryset:
+                answer.themes.add(*form.cleaned_data["themes"])
+                if form.cleaned_data["quotable"]:
+                    Answer.objects.filter(pk=answer.pk).update(quotable=True)
+            count = queryset.count()
+            modeladmin.message_user(
+                request, ngettext("%d réponse étiquetée.", "%d réponses étiquetées.", count) % count
+            )
+            return None
+    else:
+        form = TagForm()
+    return _page(
+        request,
+        modeladmin,
+        "admin/intermediate_form.html",
+        title=_("Étiqueter des réponses"),
+        form=form,
+        objects=list(queryset),
+        action="tag_answers",
+        button=_("Étiqueter"),
+        ids=[a.pk for a in queryset],
+    )
+
+
+@admin.register(Answer)
+class AnswerAdmin(admin.ModelAdmin):
+    """Free-text answers, to tag with the themes they raise."""
+
+    list_display = ["text_excerpt", "question", "entry", "theme_names", "quotable"]
+    list_filter = ["response__survey", "question", "themes", "quotable"]
+    search_fields = ["text", "other"]
+    actions = [tag_answers]
+    fields = ["question", "text", "other", "themes", "quotable"]
+    readonly_fields = ["question", "text", "other"]
+    filter_horizontal = ["themes"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(response__status=Response.Status.SUBMITTED)
+            .exclude(text="", other="")
+            .select_related("question", "response__entry")
+            .prefetch_related("themes")
+        )
+
+    @admin.display(description=gettext_lazy("réponse"))
+    def text_excerpt(self, obj: Answer) -> str:
+        text = obj.text or obj.other
+        return text if len(text) < 120 else f"{text[:118]}…"
+
+    @admin.display(description=gettext_lazy("structure"))
+    def entry(self, obj: Answer) -> str:
+        return obj.response.entry.name
+
+    @admin.display(description=gettext_lazy("thèmes"))
+    def theme_names(self, obj: Answer) -> str:
+        return ", ".join(t.name for t in obj.themes.all())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,273 @@
+"""The form of one section of a survey, built from its questions."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from clusters.forms import validate_no_html
+from surveys.models import Answer, Question
+from surveys.services import OTHER, Value, visible_questions
+
+YES, NO = "yes", "no"
+REQUIRED = _("Cette question est obligatoire.")
+
+
+def field_name(question: Question) -> str:
+    return f"q_{question.pk}"
+
+
+def other_name(question: Question) -> str:
+    return f"q_{question.pk}_other"
+
+
+def _choices(question: Question) -> list[tuple[str, str]]:
+    choices = [(str(c.pk), c.label) for c in question.choices.all()]
+    if question.allow_other:
+        choices.append((OTHER, _("Autre (précisez)")))
+    return choices
+
+
+def build_field(question: Question) -> forms.Field:
+    """The form field of a question; required-ness is checked in the form, because it
+    depends on the conditions."""
+    common = {"label": question.label, "help_text": question.help_text, "required": False}
+    kind = question.kind
+    if kind == Question.Kind.SHORT_TEXT:
+        return forms.CharField(max_length=300, **common)
+    if kind == Question.Kind.LONG_TEXT:
+        return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 5}), **common)
+    if kind == Question.Kind.INTEGER:
+        return forms.IntegerField(
+            min_value=-(10**9),
+            max_value=10**9,
+            error_messages={"invalid": _("Saisissez un nombre entier, par exemple 12.")},
+            **common,
+        )
+    if kind == Question.Kind.DECIMAL:
+        return forms.DecimalField(
+            max_digits=14,
+            decimal_places=4,
+            localize=True,
+            error_messages={"invalid": _("Saisissez un nombre, par exemple 0,5.")},
+            **common,
+        )
+    if kind == Question.Kind.SINGLE:
+        return forms.ChoiceField(choices=_choices(question), widget=forms.RadioSelect, **common)
+    if kind == Question.Kind.SINGLE_LIST:
+        return forms.ChoiceField(choices=[("", _("— Choisir —")), *_choices(question)], **common)
+    if kind == Question.Kind.MULTIPLE:
+        return forms.MultipleChoiceField(
+            choices=_choices(question), widget=forms.CheckboxSelectMultiple, **common
+        )
+    if kind == Question.Kind.SCALE:
+        choices = []
+        for value in range(question.scale_min, question.scale_max + 1):
+            label = str(value)
+            if value == question.scale_min and question.scale_min_label:
+                label = f"{value} – {question.scale_min_label}"
+            elif value == question.scale_max and question.scale_max_label:
+                label = f"{value} – {question.scale_max_label}"
+            choices.append((str(value), label))
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if kind == Question.Kind.YES_NO:
+        return forms.ChoiceField(
+            choices=[(YES, _("oui")), (NO, _("non"))], widget=forms.RadioSelect, **common
+        )
+    if kind == Question.Kind.DATE:
+        return forms.DateField(
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            error_messages={"invalid": _("Saisissez une date valide, par exemple 03/12/2015.")},
+            **common,
+        )
+    if kind == Question.Kind.EMAIL:
+        return forms.EmailField(
+            max_length=254,
+            error_messages={
+                "invalid": _("Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.")
+            },
+            **common,
+        )
+    if kind == Question.Kind.URL:
+        return forms.URLField(
+            max_length=500,
+            assume_scheme="https",
+            error_messages={
+                "invalid": _("Saisissez une adresse web valide, par exemple https://exemple.fr.")
+            },
+            **common,
+        )
+    raise ValueError(f"Unknown question kind {kind}")
+
+
+def initial_value(question: Question, answer: Answer):
+    if question.kind == Question.Kind.MULTIPLE:
+        values = [str(c.pk) for c in answer.choices.all()]
+        return [*values, OTHER] if answer.other else values
+    if question.kind in (Question.Kind.SINGLE, Question.Kind.SINGLE_LIST):
+        picked = [str(c.pk) for c in answer.choices.all()]
+        return picked[0] if picked else (OTHER if answer.other else "")
+    if question.kind == Question.Kind.YES_NO:
+        return YES if answer.boolean else NO
+    if question.kind == Question.Kind.SCALE:
+        return str(int(answer.number)) if answer.number is not None else ""
+    if question.kind == Question.Kind.INTEGER:
+        return int(answer.number) if answer.number is not None else None
+    if question.kind == Question.Kind.DECIMAL:
+        return answer.number.normalize() if answer.number is not None else None
+    if question.kind == Question.Kind.DATE:
+        return answer.date
+    return answer.text
+
+
+class SectionForm(forms.Form):
+    """One section's questions. With ``enforce_required`` (going forward) the questions
+    shown must be answered; saving for later or going back keeps what is valid."""
+
+    def __init__(
+        self,
+        *args,
+        questions: list[Question],
+        all_questions: list[Question],
+        saved_picks: dict[int, set[int]],
+        answers: dict[int, Answer] | None = None,
+        enforce_required: bool = True,
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.all_questions = all_questions
+        self.saved_picks = saved_picks
+        self.enforce_required = enforce_required
+        answers = answers or {}
+        for question in questions:
+            field = build_field(question)
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                widget.attrs["class"] = "form-check-input"
+            else:
+                widget.attrs["class"] = (
+                    "form-select" if isinstance(widget, forms.Select) else "form-control"
+                )
+                if question.required:
+                    widget.attrs["aria-required"] = "true"
+                if question.help_text:
+                    widget.attrs["aria-describedby"] = f"id_{field_name(question)}_help"
+            self.fields[field_name(question)] = field
+            if question.allow_other and question.is_choice:
+                other = forms.CharField(
+                    label=_("Précisez « Autre »"),
+                    max_length=300,
+                    required=False,
+                    validators=[validate_no_html],
+                )
+                # Several questions may have one: the accessible name says which.
+                other.widget.attrs["aria-label"] = _("Précisez « Autre » : %(question)s") % {
+                    "question": question.label
+                }
+                self.fields[other_name(question)] = other
+            answer = answers.get(question.pk)
+            if answer is not None and not self.is_bound:
+                self.initial[field_name(question)] = initial_value(question, answer)
+                if question.allow_other:
+                    self.initial[other_name(question)] = answer.other
+
+    def _picks_from_data(self) -> dict[int, set[int]]:
+        picks = {k: set(v) for k, v in self.saved_picks.items()}
+        for question in self.questions:
+            if not question.is_choice:
+                continue
+            raw = self.cleaned_data.get(field_name(question))
+            values = raw if isinstance(raw, list) else ([raw] if raw else [])
+            picks[question.pk] = {int(v) for v in values if v and v != OTHER}
+        return picks
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self.visible = visible_questions(self.all_questions, self._picks_from_data())
+        for question in self.questions:
+            name = field_name(question)
+            if name not in cleaned:
+                continue  # already in error
+            value = cleaned.get(name)
+            if question.pk not in self.visible:
+                cleaned[name] = [] if question.kind == Question.Kind.MULTIPLE else None
+                continue
+            picked_other = value == OTHER or (isinstance(value, list) and OTHER in value)
+            other_text = (cleaned.get(other_name(question)) or "").strip()
+            if picked_other and not other_text:
+                self.add_error(other_name(question), _("Précisez votre réponse « Autre »."))
+            if question.kind == Question.Kind.MULTIPLE and value:
+                count = len(value)
+                if question.min_choices and count < question.min_choices:
+                    self.add_error(
+                        name, _("Cochez au moins %(n)s réponses.") % {"n": question.min_choices}
+                    )
+                if question.max_choices and count > question.max_choices:
+                    self.add_error(
+                        name, _("Cochez au plus %(n)s réponses.") % {"n": question.max_choices}
+                    )
+            if self.enforce_required and question.required and value in (None, "", []):
+                self.add_error(name, REQUIRED)
+        return cleaned
+
+    def mark_errors(self) -> None:
+        """Tie each error to its field for assistive technologies."""
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-invalid"] = "true"
+                described = attrs.get("aria-describedby", "")
+                attrs["aria-describedby"] = f"{described} id_{name}_errors".strip()
+
+    def values(self) -> dict[int, Value]:
+        """The cleaned answers, ready for the service."""
+        values = {}
+        for question in self.questions:
+            raw = self.cleaned_data.get(field_name(question))
+            other = (self.cleaned_data.get(other_name(question)) or "").strip()
+            value = Value()
+            kind = question.kind
+            if question.pk not in self.visible or raw in (None, "", []):
+                values[question.pk] = value
+                continue
+            if kind == Question.Kind.MULTIPLE:
+                value.choices = tuple(int(v) for v in raw if v != OTHER)
+                value.other = other if OTHER in raw else ""
+            elif kind in (Question.Kind.SINGLE, Question.Kind.SINGLE_LIST):
+                if raw == OTHER:
+                    value.other = other
+                else:
+                    value.choices = (int(raw),)
+            elif kind == Question.Kind.YES_NO:
+                value.boolean = raw == YES
+            elif kind in (Question.Kind.INTEGER, Question.Kind.SCALE):
+                value.number = Decimal(int(raw))
+            elif kind == Question.Kind.DECIMAL:
+                value.number = raw
+            elif kind == Question.Kind.DATE:
+                value.date = raw
+            else:
+                value.text = raw.strip()
+            values[question.pk] = value
+        return values
+
+
+def validate_condition(question: Question) -> None:
+    """A condition must point to a choice of an earlier question of the same survey."""
+    choice = question.condition_choice
+    if choice is None:
+        return
+    parent = choice.question
+    if parent.section.survey_id != question.section.survey_id:
+        raise ValidationError(_("La condition doit porter sur une question de la même enquête."))
+    order = (
+        question.section.position,
+        question.section_id,
+        question.position,
+        question.pk or 10**9,
+    )
+    parent_order = (parent.section.position, parent.section_id, parent.position, parent.pk)
+    if parent_order >= order:
+        raise ValidationError(_("La condition doit porter sur une question posée avant celle-ci."))

@@ -1,0 +1,373 @@
+"""Reads of the surveys: access to a response, and results aggregated in SQL."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Aggregate, Avg, Count, F, FloatField, Max, Min, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.utils.translation import gettext
+
+from clusters.models import DirectoryEntry, Membership, Theme
+from surveys.models import Answer, Choice, Invitation, Question, Response, Survey, hash_token
+
+MIN_PUBLIC_GROUP = 5
+TEXT_SAMPLE = 15
+QUOTES_SHOWN = 3
+QUOTES_READ = 12  # the latest few, so that three different ones are likely among them
+
+
+class Median(Aggregate):
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+# --- Access ------------------------------------------------------------------------------
+
+
+@dataclass
+class Access:
+    """Who answers, for which structure, and where the pages live."""
+
+    survey: Survey
+    entry: DirectoryEntry | None
+    invitation: Invitation | None = None
+    user: object = None
+    token: str = ""
+    preview: bool = False
+
+    @property
+    def email(self) -> str:
+        if self.invitation is not None:
+            return self.invitation.email
+        return getattr(self.user, "email", "") or ""
+
+
+def access_by_token(token: str) -> Access:
+    """The invitation a link points to; the same 404 for unknown, altered, withdrawn or
+    other surveys' links."""
+    if not token or len(token) > 64:
+        raise Http404
+    invitation = (
+        Invitation.objects.filter(token_hash=hash_token(token), withdrawn_at=None)
+        .select_related("survey", "entry")
+        .first()
+    )
+    if invitation is None or invitation.survey.status == Survey.Status.DRAFT:
+        raise Http404
+    return Access(
+        survey=invitation.survey, entry=invitation.entry, invitation=invitation, token=token
+    )
+
+
+def access_for_representative(*, user, survey_slug: str, entry_slug: str) -> Access:
+    """A representative answering for their own structure; 404 for anyone else."""
+    if not user.is_authenticated:
+        raise Http404
+    survey = Survey.objects.exclude(status=Survey.Status.DRAFT).filter(slug=survey_slug).first()
+    membership = (
+        Membership.objects.filter(
+            user=user, entry__slug=entry_slug, role=Membership.Role.REPRESENTATIVE
+        )
+        .select_related("entry")
+        .first()
+    )
+    if survey is None or membership is None or not audience_matches(survey, membership.entry):
+        raise Http404
+    invitation = Invitation.objects.filter(
+        survey=survey, entry=membership.entry, withdrawn_at=None
+    ).first()
+    return Access(survey=survey, entry=membership.entry, invitation=invitation, user=user)
+
+
+def access_for_preview(*, user, survey_slug: str) -> Access:
+    if not (user.is_authenticated and user.has_perm("surveys.view_survey")):
+        raise Http404
+    survey = Survey.objects.filter(slug=survey_slug).first()
+    if survey is None:
+        raise Http404
+    return Access(survey=survey, entry=None, user=user, preview=True)
+
+
+def audience_matches(survey: Survey, entry: DirectoryEntry) -> bool:
+    if survey.audience == Survey.Audience.BOTH:
+        return True
+    if survey.audience == Survey.Audience.TERRITORIES:
+        return entry.is_territory
+    return not entry.is_territory
+
+
+def surveys_for_member(user) -> list[dict]:
+    """The surveys the person's structures may answer (open ones) or have answered, with
+    where each stands."""
+    if not user.is_authenticated:
+        return []
+    memberships = list(
+        Membership.objects.filter(user=user, role=Membership.Role.REPRESENTATIVE).select_related(
+            "entry"
+        )
+    )
+    if not memberships:
+        return []
+    entries = [m.entry for m in memberships]
+    responses = {
+        (r.survey_id, r.entry_id): r
+        for r in Response.objects.filter(entry__in=entries).exclude(
+            survey__status=Survey.Status.DRAFT
+        )
+    }
+    answered = {survey_id for survey_id, _entry in responses}
+    surveys = list(
+        Survey.objects.filter(Q(status=Survey.Status.OPEN) | Q(pk__in=answered))
+        .exclude(status=Survey.Status.DRAFT)
+        .order_by("-closes_at")
+    )
+    rows = []
+    for survey in surveys:
+        for membership in memberships:
+            response = responses.get((survey.pk, membership.entry_id))
+            if response is None and survey.status != Survey.Status.OPEN:
+                continue
+            if audience_matches(survey, membership.entry):
+                rows.append(
+                    {
+                        "survey": survey,
+                        "entry": membership.entry,
+                        "response": response,
+                    }
+                )
+    return rows
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int = 0
+    choices: list[tuple[str, int, float]] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)
+    distribution: list[tuple[str, int, float]] = field(default_factory=list)
+    mean: float | None = None
+    median: float | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    texts: list[tuple[str, str]] = field(default_factory=list)
+    hidden: bool = False
+
+
+def submitted(survey: Survey, *, region: str = "", kind: str = "") -> QuerySet:
+    responses = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
+    if region:
+        responses = responses.filter(entry__region__code=region)
+    if kind:
+        responses = responses.filter(entry__kind=kind)
+    return responses
+
+
+COUNTS = ("invited", "opened", "started", "submitted")
+
+
+def participation(survey: Survey, *, region: str = "", kind: str = "") -> dict:
+    """Invited, opened, started, submitted and the response rate, overall, by region and
+    by kind of structure: one query grouped by region and kind, added up here (a few
+    dozen groups at most), and one count of the responses received."""
+    invitations = Invitation.objects.filter(survey=survey, withdrawn_at=None)
+    if region:
+        invitations = invitations.filter(entry__region__code=region)
+    if kind:
+        invitations = invitations.filter(entry__kind=kind)
+    groups = list(
+        invitations.values(name=F("entry__region__name"), code=F("entry__kind")).annotate(
+            invited=Count("pk"),
+            opened=Count("pk", filter=Q(opened_at__isnull=False)),
+            started=Count("pk", filter=Q(started_at__isnull=False)),
+            submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
+        )
+    )
+    overall = _add_up(groups)
+    overall["responses"] = submitted(survey, region=region, kind=kind).count()
+    kinds = dict(DirectoryEntry._meta.get_field("kind").choices)
+    by_region = [
+        {"name": name, **_add_up([g for g in groups if (g["name"] or "") == name])}
+        for name in sorted({g["name"] or "" for g in groups})
+    ]
+    by_kind = [
+        {"code": code, "name": str(kinds.get(code, code)), **_add_up(
+            [g for g in groups if g["code"] == code]
+        )}
+        for code in sorted({g["code"] for g in groups})
+    ]  # fmt: skip
+    for row in by_region:
+        row["name"] = row["name"] or None
+    return {"overall": overall, "by_region": by_region, "by_kind": by_kind}
+
+
+def _add_up(groups: list[dict]) -> dict:
+    totals = {name: sum(group[name] for group in groups) for name in COUNTS}
+    totals["rate"] = _rate(totals["submitted"], totals["invited"])
+    return totals
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def question_results(
+    survey: Survey, responses: QuerySet, *, public: bool = False
+) -> list[tuple[object, list[QuestionResult]]]:
+    """Every question's figures, aggregated in SQL (a fixed number of queries whatever
+    the number of responses). ``public`` hides what fewer than 5 responses would reveal,
+    and free text."""
+    questions = list(
+        Question.objects.filter(section__survey=survey)
+        .select_related("section")
+        .order_by("section__position", "section__pk", "position", "pk")
+    )
+    # The choices, each with how many responses picked it.
+    choices: dict[int, list[Choice]] = {}
+    for choice in (
+        Choice.objects.filter(question__section__survey=survey)
+        .annotate(picks=Count("picked", filter=Q(picked__answer__response__in=responses)))
+        .order_by("position", "pk")
+    ):
+        choices.setdefault(choice.question_id, []).append(choice)
+    answers = Answer.objects.filter(response__in=responses)
+    # One pass over the answers, grouped by question: how many answered, the figures of
+    # numbers, the yes/no split, the "Autre" answers and each step of the scales.
+    steps = sorted(
+        {
+            value
+            for question in questions
+            if question.kind == Question.Kind.SCALE
+            for value in range(question.scale_min, question.scale_max + 1)
+        }
+    )
+    step_counts = {
+        f"step_{index}": Count("pk", filter=Q(number=value)) for index, value in enumerate(steps)
+    }
+    stats = {
+        row["question_id"]: row
+        for row in answers.values("question_id").annotate(
+            n=Count("pk"),
+            mean=Avg("number"),
+            median=Median("number"),
+            minimum=Min("number"),
+            maximum=Max("number"),
+            others=Count("pk", filter=~Q(other="")),
+            yes=Count("pk", filter=Q(boolean=True)),
+            no=Count("pk", filter=Q(boolean=False)),
+            **step_counts,
+        )
+    }
+    answered = {question_id: row["n"] for question_id, row in stats.items()}
+    numbers = {question_id: row for question_id, row in stats.items() if row["mean"] is not None}
+    spread = {
+        question_id: {value: row[f"step_{index}"] for index, value in enumerate(steps)}
+        for question_id, row in stats.items()
+    }
+    other_counts = {question_id: row["others"] for question_id, row in stats.items()}
+    yes_no = {
+        question_id: {True: row["yes"], False: row["no"]} for question_id, row in stats.items()
+    }
+    texts: dict[int, list[tuple[str, str]]] = {}
+    others: dict[int, list[str]] = {}
+    if not public:
+        sample = (
+            answers.filter(Q(question__kind__in=Question.TEXT_KINDS) | ~Q(other=""))
+            .annotate(
+                row=Window(RowNumber(), partition_by=[F("question_id")], order_by=F("pk").desc())
+            )
+            .filter(row__lte=TEXT_SAMPLE)
+            .values_list("question_id", "text", "other", "response__entry__name")
+        )
+        for question_id, text, other, entry in sample:
+            if text:
+                texts.setdefault(question_id, []).append((entry, text))
+            if other:
+                others.setdefault(question_id, []).append(other)
+    results: dict[int, tuple[object, list[QuestionResult]]] = {}
+    for question in questions:
+        result = QuestionResult(question=question, answered=answered.get(question.pk, 0))
+        total = result.answered
+        if public and total < MIN_PUBLIC_GROUP:
+            result.hidden = True
+        elif question.is_choice:
+            result.choices = [
+                (c.label, c.picks, _percent(c.picks, total)) for c in choices.get(question.pk, [])
+            ]
+            if question.allow_other:
+                count = other_counts.get(question.pk, 0)
+                result.choices.append((gettext("Autre"), count, _percent(count, total)))
+            result.others = others.get(question.pk, [])
+        elif question.kind == Question.Kind.YES_NO:
+            counts = yes_no.get(question.pk, {})
+            result.choices = [
+                (label, counts.get(value, 0), _percent(counts.get(value, 0), total))
+                for label, value in ((gettext("oui"), True), (gettext("non"), False))
+            ]
+        elif question.is_number:
+            stats = numbers.get(question.pk)
+            if stats:
+                result.mean = round(float(stats["mean"]), 2)
+                result.median = float(stats["median"])
+                result.minimum, result.maximum = float(stats["minimum"]), float(stats["maximum"])
+            if question.kind == Question.Kind.SCALE:
+                counts = spread.get(question.pk, {})
+                result.distribution = [
+                    (str(v), counts.get(v, 0), _percent(counts.get(v, 0), total))
+                    for v in range(question.scale_min, question.scale_max + 1)
+                ]
+        elif question.is_text:
+            result.texts = texts.get(question.pk, [])
+        results.setdefault(question.section_id, (question.section, []))[1].append(result)
+    return list(results.values())
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+@dataclass
+class RaisedTheme:
+    theme: Theme
+    count: int
+    quotes: list[str]
+
+
+def themes_raised(survey: Survey, *, public: bool = False) -> list[RaisedTheme]:
+    """The directory's themes that staff tagged in answers, most raised first, each with a
+    few quotes (in public, only those marked quotable, and never a name). One query: each
+    theme's count comes with its latest tagged answers."""
+    tags = Answer.themes.through.objects.filter(
+        answer__response__survey=survey, answer__response__status=Response.Status.SUBMITTED
+    )
+    rows = (
+        tags.annotate(
+            raised=Window(Count("pk"), partition_by=[F("theme_id")]),
+            # The quotable answers first for the public, then the latest.
+            row=Window(
+                RowNumber(),
+                partition_by=[F("theme_id")],
+                order_by=[F("answer__quotable").desc(), F("answer_id").desc()]
+                if public
+                else [F("answer_id").desc()],
+            ),
+        )
+        .filter(row__lte=QUOTES_READ)
+        .values_list(
+            "theme_id", "theme__slug", "theme__name", "raised", "answer__text", "answer__quotable"
+        )
+    )
+    themes: dict[int, RaisedTheme] = {}
+    for theme_id, slug, name, raised, text, quotable in rows:
+        theme = themes.get(theme_id)
+        if theme is None:
+            theme = themes[theme_id] = RaisedTheme(
+                theme=Theme(pk=theme_id, slug=slug, name=name), count=raised, quotes=[]
+            )
+        shown = text and (quotable or not public) and text not in theme.quotes
+        if shown and len(theme.quotes) < QUOTES_SHOWN:
+            theme.quotes.append(text)
+    return sorted(themes.values(), key=lambda t: (-t.count, t.theme.name))

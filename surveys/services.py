@@ -1,0 +1,473 @@
+"""Writes of the surveys: drafts, submission (once), invitations and reminders."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusters.models import DirectoryEntry
+from clusters.notifications import absolute_url, send_templated_mail
+from surveys.models import (
+    Answer,
+    AnswerChoice,
+    Choice,
+    Invitation,
+    Question,
+    Response,
+    Section,
+    Survey,
+)
+
+OTHER = "other"
+
+
+# --- Conditions ----------------------------------------------------------------------------
+
+
+def visible_questions(questions: list[Question], picked: dict[int, set[int]]) -> set[int]:
+    """The ids of the questions shown, given the choices picked so far ({question: {choice}}).
+    A question with a condition shows when its condition's question shows and its answer
+    includes the condition's choice. ``questions`` are in survey order."""
+    choice_question = {
+        choice_id: question.pk
+        for question in questions
+        for choice_id in (c.pk for c in question.choices.all())
+    }
+    visible: set[int] = set()
+    for question in questions:
+        condition = question.condition_choice_id
+        if condition is None:
+            visible.add(question.pk)
+            continue
+        parent = choice_question.get(condition)
+        if parent in visible and condition in picked.get(parent, set()):
+            visible.add(question.pk)
+    return visible
+
+
+def survey_questions(survey: Survey) -> list[Question]:
+    """Every question of a survey, in order, with its choices."""
+    return list(
+        Question.objects.filter(section__survey=survey)
+        .select_related("section")
+        .prefetch_related("choices")
+        .order_by("section__position", "section__pk", "position", "pk")
+    )
+
+
+def picked_choices(response: Response) -> dict[int, set[int]]:
+    picked: dict[int, set[int]] = {}
+    for question_id, choice_id in AnswerChoice.objects.filter(
+        answer__response=response
+    ).values_list("answer__question_id", "choice_id"):
+        picked.setdefault(question_id, set()).add(choice_id)
+    return picked
+
+
+# --- Answering -----------------------------------------------------------------------------
+
+
+@dataclass
+class Value:
+    """One question's answer as a form gives it."""
+
+    text: str = ""
+    number: Decimal | None = None
+    date: object = None
+    boolean: bool | None = None
+    choices: tuple[int, ...] = ()
+    other: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return (
+            not self.text
+            and self.number is None
+            and self.date is None
+            and self.boolean is None
+            and not self.choices
+            and not self.other
+        )
+
+
+def response_open(
+    *, survey: Survey, entry: DirectoryEntry, invitation: Invitation | None = None, user=None
+) -> Response:
+    """The structure's response to the survey, created as a draft the first time. Two
+    requests at once meet on one row (a unique constraint, then a second read)."""
+    response = Response.objects.filter(survey=survey, entry=entry).first()
+    if response is None:
+        if invitation is None:
+            invitation = Invitation.objects.filter(
+                survey=survey, entry=entry, withdrawn_at=None
+            ).first()
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(
+                    survey=survey, entry=entry, invitation=invitation, user=user
+                )
+        except IntegrityError:
+            response = Response.objects.get(survey=survey, entry=entry)
+        if invitation is not None and invitation.started_at is None:
+            Invitation.objects.filter(pk=invitation.pk, started_at=None).update(
+                started_at=timezone.now()
+            )
+    return response
+
+
+@transaction.atomic
+def response_save_section(
+    *, response: Response, section: Section, values: dict[int, Value], number: int
+) -> Response:
+    """Save a section's answers on a draft; answers to questions that the new answers hide
+    are dropped. Refused once the response is submitted or the survey closed."""
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.status == Response.Status.SUBMITTED:
+        raise ValidationError(_("Ces réponses sont déjà envoyées : elles ne peuvent plus changer."))
+    if not response.survey.is_open:
+        raise ValidationError(
+            _("L'enquête n'est pas ouverte : vos réponses ne peuvent pas être enregistrées.")
+        )
+    section_ids = set(section.questions.values_list("pk", flat=True))
+    for question_id, value in values.items():
+        if question_id not in section_ids:
+            continue
+        if value.empty:
+            Answer.objects.filter(response=response, question_id=question_id).delete()
+            continue
+        answer, _created = Answer.objects.update_or_create(
+            response=response,
+            question_id=question_id,
+            defaults={
+                "text": value.text,
+                "number": value.number,
+                "date": value.date,
+                "boolean": value.boolean,
+                "other": value.other,
+            },
+        )
+        AnswerChoice.objects.filter(answer=answer).exclude(choice_id__in=value.choices).delete()
+        existing = set(
+            AnswerChoice.objects.filter(answer=answer).values_list("choice_id", flat=True)
+        )
+        AnswerChoice.objects.bulk_create(
+            [AnswerChoice(answer=answer, choice_id=c) for c in value.choices if c not in existing]
+        )
+    _drop_hidden_answers(response)
+    response.last_section = number
+    response.save(update_fields=["last_section", "updated_at"])
+    return response
+
+
+def _drop_hidden_answers(response: Response) -> None:
+    questions = survey_questions(response.survey)
+    shown = visible_questions(questions, picked_choices(response))
+    Answer.objects.filter(response=response).exclude(question_id__in=shown).delete()
+
+
+def missing_answers(response: Response, questions: list[Question] | None = None) -> list[Question]:
+    """Required questions, shown given the answers, that have no answer yet."""
+    questions = questions if questions is not None else survey_questions(response.survey)
+    shown = visible_questions(questions, picked_choices(response))
+    answered = set(Answer.objects.filter(response=response).values_list("question_id", flat=True))
+    return [q for q in questions if q.required and q.pk in shown and q.pk not in answered]
+
+
+@transaction.atomic
+def response_submit(*, response: Response, email: str = "") -> tuple[Response, bool]:
+    """Submit a response, once: under a row lock, so that two tabs, a double click or ten
+    requests at once leave exactly one submission. Returns (response, submitted now)."""
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("survey", "invitation")
+        .get(pk=response.pk)
+    )
+    if response.status == Response.Status.SUBMITTED:
+        return response, False
+    if not response.survey.is_open:
+        raise ValidationError(
+            _("L'enquête n'est pas ouverte : vos réponses ne peuvent pas être envoyées.")
+        )
+    missing = missing_answers(response)
+    if missing:
+        raise ValidationError(
+            _("Il manque des réponses obligatoires, par exemple : « %(label)s ».")
+            % {"label": missing[0].label},
+            code="missing",
+        )
+    now = timezone.now()
+    response.status = Response.Status.SUBMITTED
+    response.submitted_at = now
+    response.save(update_fields=["status", "submitted_at", "updated_at"])
+    # The structure's invitation counts as answered, whichever door the answers came by.
+    Invitation.objects.filter(survey=response.survey, entry=response.entry_id).update(
+        submitted_at=now
+    )
+    address = email or (response.invitation.email if response.invitation_id else "")
+    if address:
+        context = {
+            "response": response,
+            "survey": response.survey,
+            "answers": answers_for_display(response),
+        }
+        transaction.on_commit(lambda: send_templated_mail("survey_copy", context, [address]))
+    return response, True
+
+
+def answers_for_display(
+    response: Response, questions: list[Question] | None = None
+) -> list[tuple[Section, list[tuple[Question, str]]]]:
+    """The response's answers, section by section, as text."""
+    questions = questions if questions is not None else survey_questions(response.survey)
+    answers = {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(response=response).prefetch_related("choices")
+    }
+    sections: dict[int, tuple[Section, list]] = {}
+    for question in questions:
+        answer = answers.get(question.pk)
+        if answer is None:
+            continue
+        section, rows = sections.setdefault(question.section_id, (question.section, []))
+        rows.append((question, display_value(question, answer)))
+    return list(sections.values())
+
+
+def display_value(question: Question, answer: Answer) -> str:
+    labels = [c.label for c in sorted(answer.choices.all(), key=lambda c: (c.position, c.pk))]
+    return format_value(
+        question,
+        text=answer.text,
+        number=answer.number,
+        day=answer.date,
+        boolean=answer.boolean,
+        labels=labels,
+        other=answer.other,
+    )
+
+
+def format_value(
+    question: Question,
+    *,
+    text: str = "",
+    number: Decimal | None = None,
+    day=None,
+    boolean: bool | None = None,
+    labels: list[str] = (),
+    other: str = "",
+) -> str:
+    """An answer as a person reads it, the French way (3,5 · 03/12/2015 · 4 / 5)."""
+    if question.is_choice:
+        shown = list(labels)
+        if other:
+            shown.append(_("Autre : %(text)s") % {"text": other})
+        return ", ".join(shown)
+    if question.kind == Question.Kind.YES_NO:
+        return "" if boolean is None else (_("oui") if boolean else _("non"))
+    if question.kind == Question.Kind.DATE and day:
+        return day.strftime("%d/%m/%Y")
+    if question.is_number and number is not None:
+        shown = f"{number.normalize():f}".replace(".", ",")
+        if question.kind == Question.Kind.SCALE:
+            return f"{shown} / {question.scale_max}"
+        return shown
+    return text
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+
+def _invite_url(token: str) -> str:
+    return absolute_url(reverse("surveys:answer", kwargs={"token": token}))
+
+
+@transaction.atomic
+def invitations_create(
+    *, survey: Survey, entries: Iterable[DirectoryEntry], send: bool = True
+) -> tuple[list[Invitation], list[DirectoryEntry]]:
+    """Invite structures to a survey at their contact address, each with a personal link
+    (a structure already invited keeps its invitation). Returns (invited, skipped without
+    an address)."""
+    invited, skipped = [], []
+    for entry in entries:
+        if not entry.email:
+            skipped.append(entry)
+            continue
+        invitation = Invitation.objects.filter(survey=survey, entry=entry).first()
+        if invitation is None:
+            invitation = Invitation(survey=survey, entry=entry, email=entry.email)
+            token = invitation.new_token()
+            invitation.save()
+            if send:
+                _send_invitation(invitation, token, reminder=False)
+            invited.append(invitation)
+    return invited, skipped
+
+
+def _send_invitation(invitation: Invitation, token: str, *, reminder: bool) -> None:
+    context = {
+        "invitation": invitation,
+        "survey": invitation.survey,
+        "entry": invitation.entry,
+        "url": _invite_url(token),
+        "reminder": reminder,
+    }
+    address = invitation.email
+    field = "reminded_at" if reminder else "sent_at"
+
+    def send():
+        if send_templated_mail("survey_invitation", context, [address]):
+            Invitation.objects.filter(pk=invitation.pk).update(**{field: timezone.now()})
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def invitations_remind(
+    *, invitations: Iterable[Invitation], dry_run: bool = False
+) -> list[Invitation]:
+    """Remind, with the same link, the invited structures that have not submitted."""
+    due = [
+        invitation
+        for invitation in invitations
+        if invitation.submitted_at is None
+        and invitation.withdrawn_at is None
+        and invitation.survey.is_open
+    ]
+    if not dry_run:
+        for invitation in due:
+            _send_invitation(invitation, invitation.token, reminder=True)
+    return due
+
+
+@transaction.atomic
+def invitation_renew_link(*, invitation: Invitation, send: bool = True) -> Invitation:
+    """A new link for an invitation whose link went astray; the old one stops working."""
+    token = invitation.new_token()
+    invitation.withdrawn_at = None
+    invitation.save(update_fields=["token", "token_hash", "withdrawn_at"])
+    if send:
+        _send_invitation(invitation, token, reminder=False)
+    return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation) -> Invitation:
+    """Withdraw an invitation: its link stops working at once."""
+    invitation.withdrawn_at = timezone.now()
+    invitation.save(update_fields=["withdrawn_at"])
+    return invitation
+
+
+# --- Building ------------------------------------------------------------------------------
+
+QUESTION_FIELDS = {
+    "help_text",
+    "required",
+    "allow_other",
+    "min_choices",
+    "max_choices",
+    "scale_min",
+    "scale_max",
+    "scale_min_label",
+    "scale_max_label",
+}
+
+
+@transaction.atomic
+def survey_load(definition: dict) -> tuple[Survey, bool]:
+    """Create a survey from its definition (see surveys/data.py) unless a survey with its
+    slug exists, which is left as the staff made it. Returns (survey, created)."""
+    existing = Survey.objects.filter(slug=definition["slug"]).first()
+    if existing is not None:
+        return existing, False
+    survey = Survey.objects.create(
+        **{key: value for key, value in definition.items() if key != "sections"}
+    )
+    choices: dict[tuple[str, str], Choice] = {}
+    for section_position, section_data in enumerate(definition["sections"], start=1):
+        section = Section.objects.create(
+            survey=survey,
+            title=section_data["title"],
+            description=section_data.get("description", ""),
+            position=section_position,
+        )
+        for position, data in enumerate(section_data["questions"], start=1):
+            condition = None
+            if data.get("condition"):
+                code, label = data["condition"]
+                if (code, label) not in choices:
+                    raise ValueError(
+                        f"{survey.slug}: {data['code']} depends on {code}={label!r}, "
+                        "which is not a choice of an earlier question."
+                    )
+                condition = choices[(code, label)]
+            question = Question.objects.create(
+                section=section,
+                code=data["code"],
+                label=data["label"],
+                kind=data["kind"],
+                position=position,
+                condition_choice=condition,
+                **{key: value for key, value in data.items() if key in QUESTION_FIELDS},
+            )
+            for choice_position, label in enumerate(data.get("choices", []), start=1):
+                choices[(question.code, label)] = Choice.objects.create(
+                    question=question, label=label, position=choice_position
+                )
+    return survey, True
+
+
+def survey_has_answers(survey_id: int) -> bool:
+    return Response.objects.filter(survey_id=survey_id).exists()
+
+
+@transaction.atomic
+def survey_duplicate(*, survey: Survey) -> Survey:
+    """A copy of a survey's sections, questions, choices and conditions, in preparation."""
+    copy = Survey.objects.get(pk=survey.pk)
+    copy.pk = None
+    copy.title = _("%(title)s (copie)") % {"title": survey.title}
+    base = f"{survey.slug}-copie"
+    slug, n = base, 1
+    while Survey.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    copy.slug = slug
+    copy.status = Survey.Status.DRAFT
+    copy.results_public = False
+    copy.save()
+    choice_map: dict[int, Choice] = {}
+    conditions: list[tuple[Question, int]] = []
+    for section in survey.sections.all():
+        questions = list(section.questions.prefetch_related("choices"))
+        new_section = Section.objects.create(
+            survey=copy,
+            title=section.title,
+            description=section.description,
+            position=section.position,
+        )
+        for question in questions:
+            choices = list(question.choices.all())
+            condition = question.condition_choice_id
+            question.pk = None
+            question.section = new_section
+            question.condition_choice = None
+            question.save()
+            if condition:
+                conditions.append((question, condition))
+            for choice in choices:
+                old = choice.pk
+                choice.pk = None
+                choice.question = question
+                choice.save()
+                choice_map[old] = choice
+    for question, condition in conditions:
+        question.condition_choice = choice_map.get(condition)
+        question.save(update_fields=["condition_choice"])
+    return copy

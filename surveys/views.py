@@ -1,0 +1,468 @@
+"""Answering a survey (from an invitation link, as a representative, or in staff preview),
+its results for the staff and for the public, and its exports."""
+
+import csv
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django_ratelimit.core import is_ratelimited
+from django_ratelimit.exceptions import Ratelimited
+
+from clusters.models import DirectoryEntry, Region
+from clusters.text import render_markdown
+from interclusters.ratelimits import by_client_ip
+from surveys import forms, selectors, services
+from surveys.models import Answer, AnswerChoice, Invitation, Question, Response, Survey
+
+REGIONS_CACHE_SECONDS = 3600  # the regions change with a reform, not a request
+MODES = {"token": "answer", "representative": "rep", "preview": "preview"}
+
+
+class AnswerView(View):
+    """Base of the answering pages: finds who answers for which structure, the same way
+    whatever the door (a link, Mon espace or the staff preview)."""
+
+    template_name = ""
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if "token" in kwargs:
+            if is_ratelimited(
+                request,
+                group="survey-token",
+                key=by_client_ip,
+                rate=settings.SURVEY_TOKEN_RATE,
+                increment=True,
+            ):
+                raise Ratelimited
+            self.access = selectors.access_by_token(kwargs["token"])
+            self.mode = "token"
+        elif kwargs.get("preview"):
+            self.access = selectors.access_for_preview(
+                user=request.user, survey_slug=kwargs["slug"]
+            )
+            self.mode = "preview"
+        else:
+            if not request.user.is_authenticated:
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            self.access = selectors.access_for_representative(
+                user=request.user, survey_slug=kwargs["slug"], entry_slug=kwargs["entry"]
+            )
+            self.mode = "representative"
+        self.survey = self.access.survey
+        self.sections = list(self.survey.sections.all())
+        self.response = (
+            None
+            if self.access.preview
+            else Response.objects.filter(survey=self.survey, entry=self.access.entry).first()
+        )
+        if self.response is not None:
+            self.response.survey = self.survey
+        return super().dispatch(request, *args, **kwargs)
+
+    def url(self, suffix: str = "", **extra) -> str:
+        name = f"surveys:{MODES[self.mode]}{suffix}"
+        if self.mode == "token":
+            kwargs = {"token": self.access.token}
+        elif self.mode == "preview":
+            kwargs = {"slug": self.survey.slug}
+        else:
+            kwargs = {"slug": self.survey.slug, "entry": self.access.entry.slug}
+        return reverse(name, kwargs={**kwargs, **extra})
+
+    def context(self, **extra) -> dict:
+        return {
+            "survey": self.survey,
+            "access": self.access,
+            "sections": self.sections,
+            "response": self.response,
+            "start_url": self.url(),
+            "review_url": self.url("_review"),
+            "section_urls": [
+                self.url("_section", number=n) for n in range(1, len(self.sections) + 1)
+            ],
+            **extra,
+        }
+
+
+class StartView(AnswerView):
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        invitation = self.access.invitation
+        if self.mode == "token" and invitation and invitation.opened_at is None:
+            Invitation.objects.filter(pk=invitation.pk, opened_at=None).update(
+                opened_at=timezone.now()
+            )
+        submitted = self.response is not None and self.response.status == Response.Status.SUBMITTED
+        context = self.context(
+            intro=render_markdown(self.survey.intro),
+            submitted=submitted,
+            answers=services.answers_for_display(self.response) if submitted else None,
+            resume_number=min(self.response.last_section, len(self.sections))
+            if self.response
+            else 1,
+        )
+        return render(request, "surveys/start.html", context)
+
+
+class SectionView(AnswerView):
+    def setup_section(self) -> None:
+        number = self.kwargs["number"]
+        if not 1 <= number <= len(self.sections):
+            raise Http404
+        self.number = number
+        self.section = self.sections[number - 1]
+        self.all_questions = services.survey_questions(self.survey)
+        self.questions = [q for q in self.all_questions if q.section_id == self.section.pk]
+        if self.response is not None:
+            self.answers = {
+                a.question_id: a
+                for a in Answer.objects.filter(response=self.response).prefetch_related("choices")
+            }
+            self.picks = services.picked_choices(self.response)
+        else:
+            self.answers, self.picks = {}, {}
+
+    def closed(self) -> bool:
+        return not self.access.preview and not self.survey.is_open
+
+    def render_section(self, form, status: int = 200) -> HttpResponse:
+        if form.is_bound:
+            form.mark_errors()
+        context = self.context(
+            form=form,
+            section=self.section,
+            number=self.number,
+            total=len(self.sections),
+            progress=round(100 * (self.number - 1) / len(self.sections)),
+            questions=[
+                (
+                    q,
+                    form[forms.field_name(q)],
+                    form[forms.other_name(q)] if q.allow_other and q.is_choice else None,
+                )
+                for q in self.questions
+            ],
+            previous_url=self.url("_section", number=self.number - 1)
+            if self.number > 1
+            else self.url(),
+            closed=self.closed(),
+            submitted=self.response is not None
+            and self.response.status == Response.Status.SUBMITTED,
+        )
+        return render(self.request, "surveys/section.html", context, status=status)
+
+    def form(self, data=None, enforce_required: bool = True):
+        return forms.SectionForm(
+            data,
+            questions=self.questions,
+            all_questions=self.all_questions,
+            saved_picks=self.picks,
+            answers=self.answers,
+            enforce_required=enforce_required,
+        )
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.setup_section()
+        if self.response is not None and self.response.status == Response.Status.SUBMITTED:
+            return redirect(self.url())
+        return self.render_section(self.form())
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.setup_section()
+        action = request.POST.get("action", "next")
+        if self.response is not None and self.response.status == Response.Status.SUBMITTED:
+            messages.info(request, _("Ces réponses sont déjà envoyées."))
+            return redirect(self.url())
+        form = self.form(request.POST, enforce_required=action == "next")
+        if not form.is_valid():
+            return self.render_section(form, status=422)
+        if self.access.preview:
+            return redirect(self.next_url(action))
+        if self.closed():
+            messages.error(
+                request,
+                _("L'enquête n'est pas ouverte : vos réponses ne peuvent pas être enregistrées."),
+            )
+            return self.render_section(form, status=409)
+        response = services.response_open(
+            survey=self.survey,
+            entry=self.access.entry,
+            invitation=self.access.invitation,
+            user=request.user if request.user.is_authenticated else None,
+        )
+        try:
+            services.response_save_section(
+                response=response, section=self.section, values=form.values(), number=self.number
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_section(form, status=409)
+        if action == "save":
+            messages.success(
+                request,
+                _(
+                    "Vos réponses sont enregistrées. Revenez quand vous voulez avec le même "
+                    "lien, depuis n'importe quel appareil."
+                ),
+            )
+        return redirect(self.next_url(action))
+
+    def next_url(self, action: str) -> str:
+        if action == "previous":
+            return self.url("_section", number=self.number - 1) if self.number > 1 else self.url()
+        if action == "save":
+            return self.url("_section", number=self.number)
+        if self.number < len(self.sections):
+            return self.url("_section", number=self.number + 1)
+        return self.url("_review")
+
+
+class ReviewView(AnswerView):
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if self.access.preview:
+            return render(request, "surveys/review.html", self.context(answers=[], missing=[]))
+        if self.response is None:
+            return redirect(self.url("_section", number=1))
+        if self.response.status == Response.Status.SUBMITTED:
+            return redirect(self.url())
+        questions = services.survey_questions(self.survey)
+        context = self.context(
+            answers=services.answers_for_display(self.response, questions),
+            missing=services.missing_answers(self.response, questions),
+            submit_url=self.url("_submit"),
+            closed=not self.survey.is_open,
+        )
+        return render(request, "surveys/review.html", context)
+
+
+class SubmitView(AnswerView):
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if self.access.preview or self.response is None:
+            return redirect(self.url())
+        try:
+            _response, now = services.response_submit(
+                response=self.response, email=self.access.email
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.url("_review"))
+        if not now:
+            messages.info(request, _("Ces réponses étaient déjà envoyées."))
+        return redirect(self.url("_thanks"))
+
+
+class ThanksView(AnswerView):
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if self.response is None or self.response.status != Response.Status.SUBMITTED:
+            return redirect(self.url())
+        return render(
+            request,
+            "surveys/thanks.html",
+            self.context(thank_you=render_markdown(self.survey.thank_you)),
+        )
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest) -> tuple[str, str, dict]:
+    region = request.GET.get("region", "")
+    kind = request.GET.get("type", "")
+    regions = cache.get_or_set(
+        "surveys:region-choices",
+        lambda: list(Region.objects.order_by("name").values_list("code", "name")),
+        REGIONS_CACHE_SECONDS,
+    )
+    kinds = DirectoryEntry._meta.get_field("kind").choices
+    if region and region not in dict(regions):
+        region = ""
+    if kind and kind not in dict(kinds):
+        kind = ""
+    return region, kind, {"regions": regions, "kinds": kinds}
+
+
+@login_required
+@permission_required("surveys.view_response", raise_exception=True)
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """The staff's results: participation, every question's figures, free text, themes."""
+    survey = get_object_or_404(Survey, slug=slug)
+    region, kind, choices = _filters(request)
+    responses = selectors.submitted(survey, region=region, kind=kind)
+    context = {
+        "survey": survey,
+        "participation": selectors.participation(survey, region=region, kind=kind),
+        "sections": selectors.question_results(survey, responses),
+        "themes": selectors.themes_raised(survey),
+        "region": region,
+        "kind": kind,
+        "query": request.GET.urlencode(),
+        **choices,
+    }
+    return render(request, "surveys/dashboard.html", context)
+
+
+def public_results(request: HttpRequest, slug: str) -> HttpResponse:
+    """Aggregates only; any group of fewer than 5 responses is hidden."""
+    survey = get_object_or_404(Survey.objects.published_results(), slug=slug)
+    responses = selectors.submitted(survey)
+    participation = selectors.participation(survey)
+    context = {
+        "survey": survey,
+        "summary": render_markdown(survey.results_summary),
+        "count": participation["overall"]["responses"],
+        "by_region": [
+            r for r in participation["by_region"] if r["submitted"] >= selectors.MIN_PUBLIC_GROUP
+        ],
+        "by_kind": [
+            r for r in participation["by_kind"] if r["submitted"] >= selectors.MIN_PUBLIC_GROUP
+        ],
+        "sections": selectors.question_results(survey, responses, public=True),
+        "themes": selectors.themes_raised(survey, public=True),
+        "minimum": selectors.MIN_PUBLIC_GROUP,
+    }
+    return render(request, "surveys/results.html", context)
+
+
+def survey_index(request: HttpRequest) -> HttpResponse:
+    surveys = Survey.objects.published_results().order_by("-opens_at")
+    return render(request, "surveys/index.html", {"surveys": surveys})
+
+
+EXPORT_BATCH = 500  # responses read at a time: memory stays flat, the download starts at once
+
+
+def _export_rows(survey: Survey, responses):
+    """Header, then rows: one row per response, one column per question, one per choice of
+    a multiple choice. Read in batches of plain values (no model objects per answer), a
+    fixed number of queries per batch."""
+    questions = services.survey_questions(survey)
+    header = [
+        _("Structure"),
+        _("Type"),
+        _("Région"),
+        _("Département"),
+        _("Commencée le"),
+        _("Envoyée le"),
+    ]
+    columns = []
+    labels = {}
+    for question in questions:
+        for choice in question.choices.all():
+            labels[choice.pk] = choice.label
+        if question.kind == Question.Kind.MULTIPLE:
+            for choice in question.choices.all():
+                header.append(f"{question.code} : {choice.label}")
+                columns.append(("choice", question, choice.pk))
+        else:
+            header.append(question.code)
+            columns.append(("value", question, None))
+        if question.allow_other and question.is_choice:
+            header.append(f"{question.code} ({_('autre')})")
+            columns.append(("other", question, None))
+    yield header
+    kinds = dict(DirectoryEntry._meta.get_field("kind").choices)
+    rows = responses.order_by("submitted_at", "pk").values_list(
+        "pk", "entry__name", "entry__kind", "entry__region__name", "entry__department__name",
+        "started_at", "submitted_at",
+    )  # fmt: skip
+    batch = []
+    for row in rows.iterator(chunk_size=EXPORT_BATCH):
+        batch.append(row)
+        if len(batch) == EXPORT_BATCH:
+            yield from _export_batch(batch, columns, labels, kinds)
+            batch = []
+    if batch:
+        yield from _export_batch(batch, columns, labels, kinds)
+
+
+def _export_batch(batch, columns, labels, kinds):
+    ids = [row[0] for row in batch]
+    answers = {
+        (response_id, question_id): values
+        for response_id, question_id, *values in Answer.objects.filter(
+            response_id__in=ids
+        ).values_list("response_id", "question_id", "text", "number", "date", "boolean", "other")
+    }
+    picked: dict[tuple[int, int], list[int]] = {}
+    for response_id, question_id, choice_id in (
+        AnswerChoice.objects.filter(answer__response_id__in=ids)
+        .order_by("choice__position", "choice_id")
+        .values_list("answer__response_id", "answer__question_id", "choice_id")
+    ):
+        picked.setdefault((response_id, question_id), []).append(choice_id)
+    for pk, name, kind, region, department, started, submitted in batch:
+        row = [
+            name,
+            str(kinds.get(kind, kind)),
+            region or "",
+            department or "",
+            timezone.localtime(started).strftime("%d/%m/%Y %H:%M"),
+            timezone.localtime(submitted).strftime("%d/%m/%Y %H:%M") if submitted else "",
+        ]
+        for column, question, choice_id in columns:
+            values = answers.get((pk, question.pk))
+            if values is None:
+                row.append("")
+                continue
+            text, number, day, boolean, other = values
+            choices = picked.get((pk, question.pk), [])
+            if column == "choice":
+                row.append("1" if choice_id in choices else "")
+            elif column == "other":
+                row.append(other)
+            else:
+                row.append(
+                    services.format_value(
+                        question, text=text, number=number, day=day, boolean=boolean,
+                        labels=[labels[c] for c in choices], other=other,
+                    )
+                )  # fmt: skip
+        yield row
+
+
+@login_required
+@permission_required("surveys.view_response", raise_exception=True)
+def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    survey = get_object_or_404(Survey, slug=slug)
+    region, kind, _choices = _filters(request)
+    rows = _export_rows(survey, selectors.submitted(survey, region=region, kind=kind))
+    filename = f"reponses-{survey.slug}"
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Réponses")[:31])
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo(), delimiter=";")
+
+    def lines():
+        yield "\ufeff"
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response

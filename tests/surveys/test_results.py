@@ -1,0 +1,327 @@
+"""Results for the staff, published results, themes raised and exports."""
+
+import csv
+import io
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from clusters.models import Theme
+from surveys import selectors, services
+from surveys.models import Answer, AnswerChoice, Question, Response, Survey
+from tests.factories import make_entry
+from tests.surveys.conftest import definition, invite
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(survey: Survey, entry, questions: dict[str, Question], **answers) -> Response:
+    """A submitted response through the services, answers given by question code: a
+    choice label (or list of labels), a number, a text or a boolean."""
+    response = services.response_open(survey=survey, entry=entry)
+    by_section: dict[int, dict[int, services.Value]] = {}
+    for code, given in answers.items():
+        question = questions[code]
+        value = services.Value()
+        if question.is_choice:
+            labels = given if isinstance(given, list) else [given]
+            value.choices = tuple(question.choices.get(label=label).pk for label in labels)
+        elif isinstance(given, bool):
+            value.boolean = given
+        elif isinstance(given, int | Decimal):
+            value.number = Decimal(given)
+        else:
+            value.text = given
+        by_section.setdefault(question.section_id, {})[question.pk] = value
+    for number, section in enumerate(survey.sections.all(), start=1):
+        services.response_save_section(
+            response=response, section=section, values=by_section.get(section.pk, {}), number=number
+        )
+    response, _now = services.response_submit(response=response)
+    return response
+
+
+def complete(survey, entry, questions, **extra) -> Response:
+    answers = {
+        "type": "Cluster",
+        "adherents": 100,
+        "difficulte": 3,
+        "cooperent": "Non",
+        **extra,
+    }
+    return submit(survey, entry, questions, **answers)
+
+
+@pytest.fixture
+def answered(survey, questions, directory, places):
+    """Six structures answered (five in Auvergne-Rhône-Alpes), with figures to check."""
+    entries = [directory["bois"], directory["labo"]] + [
+        make_entry(f"Cluster n°{n}", commune=places["ambert" if n % 2 else "lyon"])
+        for n in range(4)
+    ]
+    entries[-1].commune = places["saint_flour"]  # Cantal: also Auvergne-Rhône-Alpes
+    for entry in entries:
+        entry.email = f"contact@{entry.slug}.fr"
+        entry.save()
+        invite(survey, entry)
+    figures = [
+        {"adherents": 10, "difficulte": 1, "secteurs": ["Bois", "Tourisme"]},
+        {"adherents": 20, "difficulte": 2, "secteurs": ["Bois", "Numérique"]},
+        {"adherents": 30, "difficulte": 4, "secteurs": ["Bois", "Santé"], "type": "Pôle"},
+        {
+            "adherents": 40,
+            "difficulte": 5,
+            "cooperent": "Oui",
+            "exemple": "Une thèse CIFRE réussie.",
+        },
+        {"adherents": 50, "difficulte": 5, "lieu": True},
+    ]
+    responses = [
+        complete(survey, entry, questions, **extra)
+        for entry, extra in zip(entries, figures, strict=False)
+    ]
+    return {"entries": entries, "responses": responses}
+
+
+def test_results_and_exports_are_for_staff_only(client, member, survey):
+    urls = [
+        f"/enquetes/{survey.slug}/tableau-de-bord/",
+        f"/enquetes/{survey.slug}/export.csv",
+        f"/enquetes/{survey.slug}/export.xlsx",
+    ]
+    for url in urls:
+        assert client.get(url)["Location"].startswith("/compte/connexion/")
+    client.force_login(member)
+    for url in urls:
+        assert client.get(url).status_code == 403
+
+
+def test_the_dashboard_shows_participation_and_every_question(staff_client, survey, answered):
+    page = staff_client.get(f"/enquetes/{survey.slug}/tableau-de-bord/")
+    assert page.status_code == 200
+    participation = page.context["participation"]["overall"]
+    assert participation["invited"] == 6
+    assert participation["submitted"] == 5
+    assert participation["rate"] == pytest.approx(83.3)
+    results = {r.question.code: r for _section, rs in page.context["sections"] for r in rs}
+    assert results["adherents"].mean == 30
+    assert results["adherents"].median == 30
+    assert (results["adherents"].minimum, results["adherents"].maximum) == (10, 50)
+    assert [count for _label, count, _ in results["difficulte"].distribution] == [1, 1, 0, 1, 2]
+    secteurs = {label: (count, percent) for label, count, percent in results["secteurs"].choices}
+    assert secteurs["Bois"] == (3, 100.0)
+    assert secteurs["Tourisme"] == (1, pytest.approx(33.3))
+    assert results["type"].choices[:2] == [("Cluster", 4, 80.0), ("Pôle", 1, 20.0)]
+    assert results["lieu"].choices == [("oui", 1, 100.0), ("non", 0, 0.0)]
+    text = page.content.decode()
+    assert "Une thèse CIFRE réussie." in text  # free text with its structure
+    assert "Pôle Bois Montagne" in text or "Cluster n°" in text
+    assert "<svg" in text
+    assert "Les chiffres en tableau" in text
+
+
+def test_the_dashboard_filters_by_region_and_kind(staff_client, survey, answered):
+    by_kind = staff_client.get(f"/enquetes/{survey.slug}/tableau-de-bord/?type=research")
+    assert by_kind.context["participation"]["overall"]["submitted"] == 1
+    by_region = staff_client.get(f"/enquetes/{survey.slug}/tableau-de-bord/?region=84")
+    assert by_region.context["participation"]["overall"]["submitted"] == 5
+    unknown = staff_client.get(f"/enquetes/{survey.slug}/tableau-de-bord/?region=zz&type=zz")
+    assert unknown.status_code == 200
+    assert unknown.context["participation"]["overall"]["submitted"] == 5
+
+
+def test_the_dashboard_runs_the_same_few_queries_whatever_the_number_of_responses(
+    staff_client, survey, questions, answered, places, django_assert_max_num_queries
+):
+    url = f"/enquetes/{survey.slug}/tableau-de-bord/"
+    staff_client.get(url)
+    with django_assert_max_num_queries(12) as few:
+        staff_client.get(url)
+    for n in range(10):
+        complete(survey, make_entry(f"Autre cluster {n}", commune=places["lyon"]), questions)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        staff_client.get(url)
+
+
+def test_drafts_do_not_count_in_the_results(staff_client, survey, questions, answered):
+    draft = services.response_open(survey=survey, entry=answered["entries"][5])
+    services.response_save_section(
+        response=draft,
+        section=survey.sections.first(),
+        values={questions["adherents"].pk: services.Value(number=Decimal(9999))},
+        number=1,
+    )
+    page = staff_client.get(f"/enquetes/{survey.slug}/tableau-de-bord/")
+    results = {r.question.code: r for _section, rs in page.context["sections"] for r in rs}
+    assert results["adherents"].maximum == 50
+    assert page.context["participation"]["overall"]["started"] == 6
+
+
+def test_published_results_show_aggregates_only(client, survey, answered):
+    url = f"/enquetes/{survey.slug}/resultats/"
+    assert client.get(url).status_code == 404  # not published yet
+    survey.results_public = True
+    survey.results_summary = "Une *synthèse*."
+    survey.save()
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "<em>synthèse</em>" in text
+    assert "5 réponses reçues" in text
+    assert "Une thèse CIFRE réussie." not in text  # no free text
+    for entry in answered["entries"]:
+        assert entry.name not in text  # no structure named
+    results = {r.question.code: r for _s, rs in page.context["sections"] for r in rs}
+    assert not results["adherents"].hidden  # 5 answers
+    assert results["lieu"].hidden  # 1 answer: not published
+    assert results["etp"].hidden
+    assert "Moins de 5 réponses" in text
+    # Regions with fewer than five responses are left out.
+    assert [row["name"] for row in page.context["by_region"]] == ["Auvergne-Rhône-Alpes"]
+    assert page.context["by_kind"] == [
+        row for row in page.context["by_kind"] if row["submitted"] >= 5
+    ]
+    index = client.get("/enquetes/").content.decode()
+    assert survey.title in index
+
+
+def test_published_results_of_a_draft_survey_are_not_found(client):
+    draft, _ = services.survey_load(definition("brouillon", status="draft", results_public=True))
+    assert client.get(f"/enquetes/{draft.slug}/resultats/").status_code == 404
+
+
+def test_published_results_run_few_queries(client, survey, answered, django_assert_max_num_queries):
+    Survey.objects.filter(pk=survey.pk).update(results_public=True)
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/enquetes/{survey.slug}/resultats/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get("/enquetes/").status_code == 200
+
+
+def test_themes_raised_rank_the_tagged_answers(staff_client, client, survey, answered, questions):
+    story = Answer.objects.get(question=questions["exemple"])
+    wood, places_theme = (
+        Theme.objects.get(slug="bois-foret"),
+        Theme.objects.get(slug="lieux-innovation-creativite"),
+    )
+    response = staff_client.post(
+        "/admin/surveys/answer/",
+        {
+            "action": "tag_answers",
+            "_selected_action": [story.pk],
+            "apply": "1",
+            "themes": [wood.pk, places_theme.pk],
+        },
+    )
+    assert response.status_code == 302
+    other = complete(
+        survey,
+        make_entry("Cluster bois"),
+        questions,
+        cooperent="Oui",
+        exemple="Une scierie et l'école d'architecture.",
+    )
+    other.answers.get(question=questions["exemple"]).themes.add(wood)
+    raised = selectors.themes_raised(survey)
+    assert [(r.theme.slug, r.count) for r in raised] == [
+        ("bois-foret", 2),
+        ("lieux-innovation-creativite", 1),
+    ]
+    assert "Une thèse CIFRE réussie." in raised[0].quotes
+    dashboard = staff_client.get(f"/enquetes/{survey.slug}/tableau-de-bord/").content.decode()
+    assert "Proposer un atelier sur ce thème" in dashboard
+    # In public, only the answers marked quotable are quoted.
+    assert selectors.themes_raised(survey, public=True)[0].quotes == []
+    Answer.objects.filter(pk=story.pk).update(quotable=True)
+    assert selectors.themes_raised(survey, public=True)[0].quotes == ["Une thèse CIFRE réussie."]
+
+
+def test_the_csv_export_has_a_row_per_response_and_a_column_per_choice(
+    staff_client, survey, answered
+):
+    page = staff_client.get(f"/enquetes/{survey.slug}/export.csv")
+    assert page["Content-Type"].startswith("text/csv")
+    assert 'filename="reponses-enquete-test.csv"' in page["Content-Disposition"]
+    body = b"".join(page.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    header, data = rows[0], rows[1:]
+    assert header[:6] == [
+        "Structure",
+        "Type",
+        "Région",
+        "Département",
+        "Commencée le",
+        "Envoyée le",
+    ]
+    assert "secteurs : Bois" in header
+    assert "secteurs : Santé" in header
+    assert "type (autre)" in header
+    assert len(data) == 5
+    column = header.index("secteurs : Bois")
+    assert Counter(row[column] for row in data) == Counter({"1": 3, "": 2})
+    by_name = {row[0]: row for row in data}
+    bois = by_name["Pôle Bois Montagne"]
+    assert bois[header.index("adherents")] == "10"
+    assert bois[header.index("Région")] == "Auvergne-Rhône-Alpes"
+    assert bois[header.index("difficulte")] == "1 / 5"
+
+
+def test_the_xlsx_export_matches_the_csv(staff_client, survey, answered):
+    page = staff_client.get(f"/enquetes/{survey.slug}/export.xlsx?type=research")
+    workbook = load_workbook(io.BytesIO(page.content))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0][0] == "Structure"
+    assert len(rows) == 2  # the filter applies: one research centre
+    assert rows[1][0] == "Laboratoire des matériaux biosourcés"
+
+
+def test_results_and_exports_agree_with_the_demo_responses(staff_client):
+    """On the demo data: every choice's count on the dashboard and in the export is the
+    number of submitted responses that picked it."""
+    from clusters.services import reference_data_load
+    from interclusters.demo import demo_load
+
+    reference_data_load(communes=True)
+    demo_load()
+    survey = Survey.objects.get(slug="enquete-2015-clusters")
+    submitted = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
+    assert 25 <= submitted.count() <= 40
+    assert Response.objects.filter(status=Response.Status.SUBMITTED).count() >= 55
+    expected = Counter(
+        AnswerChoice.objects.filter(answer__response__in=submitted).values_list(
+            "choice__question__code", "choice__label"
+        )
+    )
+    page = staff_client.get(f"/enquetes/{survey.slug}/tableau-de-bord/")
+    shown = {
+        (result.question.code, label): count
+        for _section, results in page.context["sections"]
+        for result in results
+        if result.question.is_choice
+        for label, count, _percent in result.choices
+        if label != "Autre"
+    }
+    assert {key: count for key, count in shown.items() if count} == dict(expected)
+    # The export: one row per submitted response; each choice column sums to the same.
+    body = b"".join(
+        staff_client.get(f"/enquetes/{survey.slug}/export.csv").streaming_content
+    ).decode()
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    header, data = rows[0], rows[1:]
+    assert len(data) == submitted.count()
+    for (code, label), count in expected.items():
+        name = f"{code} : {label}"
+        if name in header:
+            assert sum(row[header.index(name)] == "1" for row in data) == count, name
+    # Themes raised are there, most raised first.
+    raised = selectors.themes_raised(survey)
+    assert raised
+    assert [r.count for r in raised] == sorted((r.count for r in raised), reverse=True)
+    # Loading again changes nothing.
+    before = (Response.objects.count(), Answer.objects.count())
+    demo_load()
+    assert (Response.objects.count(), Answer.objects.count()) == before
+    assert Survey.objects.filter(slug__startswith="enquete-").count() == 3
