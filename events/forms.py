@@ -1,20 +1,17 @@
 """Forms of the calendar: they validate, the services write."""
 
-import io
-
 from django import forms
-from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clusters.forms import CrispyMixin, validate_no_html
 from clusters.models import Theme
+from clusters.uploads import MB, PdfValidator
 from events.models import Proposal, Workshop
 from events.selectors import Slot
 
-MAX_PDF_BYTES = 5 * 1024 * 1024
+MAX_PDF_BYTES = 5 * MB
 
 
 class RegistrationForm(CrispyMixin, forms.Form):
@@ -85,32 +82,7 @@ class RegistrationForm(CrispyMixin, forms.Form):
         ]
 
 
-def validate_pdf(document) -> None:
-    """A real PDF of at most 5 MB, whatever its name says."""
-    if document.size > MAX_PDF_BYTES:
-        raise ValidationError(
-            _("Le fichier pèse %(size)s : 5 Mo au plus.") % {"size": filesizeformat(document.size)},
-            code="too_big",
-        )
-    document.seek(0)
-    head = document.read(1024)
-    document.seek(0)
-    if b"%PDF-" not in head:
-        raise ValidationError(
-            _("Ce fichier n'est pas un PDF. Exportez votre document au format PDF."), code="not_pdf"
-        )
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        PdfReader(io.BytesIO(document.read()), strict=False).pages[0]
-    except (PdfReadError, IndexError, ValueError, KeyError, TypeError, OSError) as error:
-        raise ValidationError(
-            _("Ce PDF est illisible ou endommagé. Enregistrez-le de nouveau, puis réessayez."),
-            code="bad_pdf",
-        ) from error
-    finally:
-        document.seek(0)
+validate_pdf = PdfValidator(MAX_PDF_BYTES)
 
 
 class ProposalForm(CrispyMixin, forms.ModelForm):

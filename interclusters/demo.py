@@ -15,8 +15,9 @@ from django.db import transaction
 from clusters.demo import directory_demo_load
 from events.demo import events_demo_load
 from interclusters.models import User
-from interclusters.permissions import FRANCE_CLUSTERS_TEAM
+from interclusters.permissions import FRANCE_CLUSTERS_TEAM, MEMENTO_PUBLISHERS
 from interclusters.selectors import DEMO_CACHE_KEY
+from mementos.demo import mementos_demo_load
 from surveys.demo import surveys_demo_load
 
 # Public on purpose: printed by `make run` so that anyone trying the portal can sign in.
@@ -31,6 +32,7 @@ class DemoAccount:
     last_name: str
     organisation_name: str
     staff: bool = False
+    publisher: bool = False
 
     @property
     def email(self) -> str:
@@ -39,6 +41,15 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("editrice", "staff editor", "Camille", "Martin", "France Clusters", staff=True),
+    DemoAccount(
+        "publication",
+        "staff editor, publishes mementos",
+        "Sophie",
+        "Leroy",
+        "ANPP",
+        staff=True,
+        publisher=True,
+    ),
     DemoAccount(
         "representant", "structure representative", "Julien", "Bernard", "Pôle Bois Montagne"
     ),
@@ -53,6 +64,7 @@ def demo_load() -> list[DemoAccount]:
     directory_demo_load(people=people)
     events_demo_load(people=people)
     surveys_demo_load(people=people)
+    mementos_demo_load(people=people)
     return DEMO_ACCOUNTS
 
 
@@ -60,6 +72,7 @@ def demo_load() -> list[DemoAccount]:
 def demo_accounts_load() -> dict[str, User]:
     """Create the demo accounts that do not exist yet; leave existing ones as they are."""
     team = Group.objects.get(name=FRANCE_CLUSTERS_TEAM)
+    publishers = Group.objects.get(name=MEMENTO_PUBLISHERS)
     people = {}
     for account in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(
@@ -76,6 +89,8 @@ def demo_accounts_load() -> dict[str, User]:
             user.save(update_fields=["password"])
         if account.staff:
             user.groups.add(team)
+        if account.publisher:
+            user.groups.add(publishers)
         people[account.key] = user
     # Now for this process, and again at commit for readers that cached the old answer.
     cache.delete(DEMO_CACHE_KEY)

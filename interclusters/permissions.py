@@ -1,6 +1,7 @@
 """Staff groups and the permissions each app grants them.
 
-Two groups are created by a data migration: France Clusters' team and ANPP's team. Each
+Two groups are created by a data migration: France Clusters' team and ANPP's team; a third
+holds the right to publish mementos. Each
 app that adds models grants them permissions in a data migration of its own, through
 ``grant_to_staff_groups``, so that a fresh database and an old one end up alike.
 """
@@ -10,6 +11,8 @@ from django.contrib.auth.management import create_permissions
 FRANCE_CLUSTERS_TEAM = "Équipe France Clusters"
 ANPP_TEAM = "Équipe ANPP"
 STAFF_GROUPS = (FRANCE_CLUSTERS_TEAM, ANPP_TEAM)
+# Those who publish, unpublish and archive mementos (editors only write them).
+MEMENTO_PUBLISHERS = "Publication des mémentos"
 
 
 def grant_to_staff_groups(apps, app_label: str, codenames: list[str], groups=STAFF_GROUPS) -> None:

@@ -49,6 +49,8 @@ def personal_data(user) -> dict:
     """Everything the portal holds about a person, for them to download."""
     from clusters.models import EntryChange, Membership
     from events.models import Proposal, Registration
+    from mementos.models import MonographReview
+    from surveys.models import Response as SurveyResponse
 
     def when(value):
         return value.isoformat() if value else None
@@ -96,5 +98,23 @@ def personal_data(user) -> dict:
         "propositions": [
             {"titre": p.title, "appel": p.call.title, "statut": p.get_status_display()}
             for p in Proposal.objects.filter(author=user).select_related("call")
+        ],
+        "reponses_aux_enquetes": [
+            {
+                "enquete": r.survey.title,
+                "pour": r.entry.name,
+                "etat": r.get_status_display(),
+                "envoyee_le": when(r.submitted_at),
+            }
+            for r in SurveyResponse.objects.filter(user=user).select_related("survey", "entry")
+        ],
+        "avis_sur_des_monographies": [
+            {
+                "monographie": r.monograph.title,
+                "avis": r.get_decision_display(),
+                "commentaire": r.comment,
+                "le": when(r.created_at),
+            }
+            for r in MonographReview.objects.filter(user=user).select_related("monograph")
         ],
     }

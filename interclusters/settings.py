@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "import_export",
     "bootstrap",
     "axes",
+    "reversion",
 ]
 
 MIDDLEWARE = [
@@ -174,7 +175,8 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365 if not DEBUG else 0
 
-# Uploads: proposals' PDFs (5 MB) and mementos' files are checked in their forms.
+# Uploads: proposals' PDFs (5 MB), mementos' PDFs (20 MB) and covers are checked by content
+# in their forms, and served only through views that check who may see them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -18,6 +18,7 @@ from django.views.generic import FormView, TemplateView
 from clusters import selectors as clusters_selectors
 from events import selectors as events_selectors
 from interclusters import forms, selectors, services
+from mementos import selectors as mementos_selectors
 from surveys import selectors as surveys_selectors
 
 
@@ -99,6 +100,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "my_registrations": events_selectors.member_registrations(user),
             "my_proposals": events_selectors.member_proposals(user),
             "my_surveys": surveys_selectors.surveys_for_member(user),
+            "my_reviews": mementos_selectors.monographs_to_review(user),
         }
 
 

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from clusters.services import reference_data_load
-from interclusters.permissions import FRANCE_CLUSTERS_TEAM
+from interclusters.permissions import FRANCE_CLUSTERS_TEAM, MEMENTO_PUBLISHERS
 from tests.factories import PASSWORD, CommuneFactory, UserFactory
 
 
@@ -74,6 +74,18 @@ def staff_editor(db):
         last_name="Lambert",
         is_staff=True,
         groups=[FRANCE_CLUSTERS_TEAM],
+    )
+
+
+@pytest.fixture
+def publisher(db):
+    """A staff member who may also publish mementos."""
+    return UserFactory(
+        email="publication@exemple.fr",
+        first_name="Sophie",
+        last_name="Leroy",
+        is_staff=True,
+        groups=[FRANCE_CLUSTERS_TEAM, MEMENTO_PUBLISHERS],
     )
 
 

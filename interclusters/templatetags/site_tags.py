@@ -16,3 +16,13 @@ def nav_item(context, url_name: str, label: str, exact: bool = False) -> dict:
     path = context["request"].path
     current = path == url if exact else path.startswith(url)
     return {"url": url, "label": label, "current": current}
+
+
+@register.filter
+def markdown_text(text: str) -> str:
+    """Markdown as plain words, for excerpts (the formatting marks removed)."""
+    from django.utils.html import strip_tags
+
+    from clusters.text import render_markdown
+
+    return strip_tags(str(render_markdown(text)))

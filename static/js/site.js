@@ -33,4 +33,13 @@
       }
     });
   }
+
+  // "Imprimer" buttons (surveys' summaries, mementos): the print layout does the rest.
+  document.addEventListener("click", function (event) {
+    var trigger = event.target.closest("[data-print]");
+    if (trigger) {
+      event.preventDefault();
+      window.print();
+    }
+  });
 })();

@@ -55,11 +55,3 @@
   refresh();
   refreshOthers();
 })();
-
-document.addEventListener("click", function (event) {
-  var trigger = event.target.closest("[data-print]");
-  if (trigger) {
-    event.preventDefault();
-    window.print();
-  }
-});

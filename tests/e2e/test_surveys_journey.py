@@ -91,7 +91,7 @@ def test_answer_over_two_visits_submit_and_staff_export(
     page.goto(link)
     expect(page.get_by_text(re.compile("Réponses envoyées le"))).to_be_visible()
     expect(page.get_by_role("button", name="Partie suivante")).to_have_count(0)
-    expect(page.get_by_role("link", name="Imprimer")).to_be_visible()
+    expect(page.get_by_role("button", name="Imprimer")).to_be_visible()
     assert Response.objects.get().status == Response.Status.SUBMITTED
     context.close()
 

@@ -158,10 +158,19 @@ def test_demo_data_is_idempotent_and_shows_the_banner(client, db):
     assert User.objects.filter(email__endswith="@demo.interclusters.fr").count() == len(
         DEMO_ACCOUNTS
     )
-    assert DirectoryEntry.objects.structures().count() == 40
+    # 40 demo structures and the programme's three partners (mementos' lead partners).
+    assert DirectoryEntry.objects.structures().count() == 43
     assert DirectoryEntry.objects.territories().count() == 30
     assert Practice.objects.published().count() == 57
     assert Practice.objects.filter(rural_urban=True).count() > 40
+    from mementos.models import Memento
+    from surveys.models import Response, Survey
+
+    assert list(Memento.objects.values_list("number", "status")) == [
+        (1, "published"), (2, "published"), (3, "planned"), (4, "planned"),
+    ]  # fmt: skip
+    assert Survey.objects.count() == 3
+    assert 55 <= Response.objects.filter(status="submitted").count() <= 75
     editor = User.objects.get(email=DEMO_ACCOUNTS[0].email)
     assert editor.is_staff
     assert editor.groups.filter(name="Équipe France Clusters").exists()

@@ -302,6 +302,9 @@ def test_a_representative_answers_for_their_structure_from_mon_espace(
     assert response.entry == directory["bois"]
     assert response.user == representative
     assert "Envoyée le" in client.get("/compte/").content.decode()
+    mine = client.get("/compte/mes-donnees.json").json()["reponses_aux_enquetes"]
+    assert mine[0]["enquete"] == "Enquête de test"
+    assert mine[0]["pour"] == "Pôle Bois Montagne"
 
 
 def test_nobody_else_answers_for_a_structure(client, survey, directory, member, representative):

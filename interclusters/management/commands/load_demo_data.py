@@ -24,4 +24,4 @@ class Command(BaseCommand):
         if settings.DEBUG:
             self.stdout.write(f"Demo accounts (password: {demo.DEMO_PASSWORD}):")
             for account in accounts:
-                self.stdout.write(f"  {account.role:<26} {account.email}")
+                self.stdout.write(f"  {account.role:<34} {account.email}")
