@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mementos', '0001_mementos'),
+        ("mementos", "0001_mementos"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='monographreview',
-            name='decision',
-            field=models.CharField(choices=[('approved', 'approuvée'), ('commented', 'changements demandés')], max_length=10, verbose_name='décision'),
+            model_name="monographreview",
+            name="decision",
+            field=models.CharField(
+                choices=[("approved", "approuvée"), ("commented", "changements demandés")],
+                max_length=10,
+                verbose_name="décision",
+            ),
         ),
     ]
