@@ -145,6 +145,10 @@ class EventAdmin(admin.ModelAdmin):
         services.event_prepare(obj)
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        services.event_index([form.instance])
+
 
 class MessageForm(forms.Form):
     subject = forms.CharField(label=gettext_lazy("Objet"), max_length=200)

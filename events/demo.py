@@ -121,6 +121,11 @@ def _past_registrations(event: Event, workshops: list[Workshop], count: int) -> 
 
 @transaction.atomic
 def events_demo_load(*, people: dict) -> None:
+    _events_demo_load(people=people)
+    services.event_index(list(Event.objects.all()))
+
+
+def _events_demo_load(*, people: dict) -> None:
     themes = {t.slug: t for t in Theme.objects.all()}
     communes = {
         c.code: c for c in Commune.objects.filter(code__in=["69123", "63113", "87085", "75056"])

@@ -4,12 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.filters import place_choices
 from clusters.models import Theme
+from clusters.search import clean_query, search_query
 from events.models import Event
 
 
 class EventFilter(django_filters.FilterSet):
     """What the agenda shows."""
 
+    q = django_filters.CharFilter(method="search", label=_("Rechercher"), max_length=200)
     type = django_filters.MultipleChoiceFilter(
         field_name="kind",
         label=_("Type"),
@@ -32,11 +34,20 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         fields = []
 
+    def search(self, queryset, name: str, value: str):
+        text = clean_query(value)
+        return queryset.filter(search_vector=search_query(text)) if text else queryset
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         regions, _departments = place_choices()
         self.filters["region"].extra["choices"] = regions
+        self.form.fields["q"].widget = forms.TextInput(
+            attrs={"type": "search", "class": "form-control"}
+        )
         for field in self.form.fields.values():
+            if isinstance(field.widget, forms.TextInput):
+                continue
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 field.widget.attrs.setdefault("class", "form-check-input")
             else:

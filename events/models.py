@@ -1,6 +1,8 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -104,6 +106,7 @@ class Event(models.Model):
         help_text=_("Après l'événement : ce qui en est sorti (Markdown, liens)."),
     )
     published = models.BooleanField(_("publié"), default=False)
+    search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
@@ -120,7 +123,10 @@ class Event(models.Model):
                 violation_error_message=_("La fin précède le début."),
             )
         ]
-        indexes = [models.Index(fields=["published", "starts_at"], name="event_pub_start")]
+        indexes = [
+            models.Index(fields=["published", "starts_at"], name="event_pub_start"),
+            GinIndex(fields=["search_vector"], name="event_search"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -3,7 +3,8 @@
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 
 from events.filters import EventFilter
@@ -21,6 +22,47 @@ def agenda_events(queryset: QuerySet) -> QuerySet:
         .prefetch_related("themes")
         .annotate(workshop_count=Count("workshops", distinct=True))
     )
+
+
+def upcoming_with_seats(limit: int = 3) -> list[Event]:
+    """The next published events with the seats left: in their workshops, or in the event
+    itself when it has no workshops (None when it has no limit)."""
+    workshop_seats = (
+        Workshop.objects.filter(event=OuterRef("pk"))
+        .values("event")
+        .annotate(total=Sum("capacity"))
+        .values("total")
+    )
+    workshop_taken = (
+        WorkshopChoice.objects.filter(workshop__event=OuterRef("pk"), status=Status.CONFIRMED)
+        .values("workshop__event")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    event_taken = (
+        Registration.objects.filter(event=OuterRef("pk"), status=Status.CONFIRMED)
+        .values("event")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    events = list(
+        Event.objects.published()
+        .upcoming()
+        .select_related("commune")
+        .annotate(
+            workshop_seats=Subquery(workshop_seats),
+            workshop_taken=Coalesce(Subquery(workshop_taken), 0),
+            event_taken=Coalesce(Subquery(event_taken), 0),
+        )[:limit]
+    )
+    for event in events:
+        if event.workshop_seats:
+            event.seats_left = max(0, event.workshop_seats - event.workshop_taken)
+        elif event.capacity:
+            event.seats_left = max(0, event.capacity - event.event_taken)
+        else:
+            event.seats_left = None
+    return events
 
 
 def event_for_public(*, slug: str, user=None) -> Event:

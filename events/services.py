@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from clusters.models import DirectoryEntry
 from clusters.notifications import absolute_url, send_templated_mail
+from clusters.search import document_vector
 from events.ics import event_calendar
 from events.models import (
     Event,
@@ -446,6 +447,50 @@ def registrations_anonymise(*, months: int) -> int:
         dietary_needs="",
         anonymised_at=timezone.now(),
     )
+
+
+def registrations_forget(user) -> int:
+    """A person leaves the portal: their upcoming registrations are cancelled (seats go to
+    those waiting), then every registration of theirs loses its personal data; the counts
+    stay. Returns how many registrations were anonymised."""
+    now = timezone.now()
+    for registration in Registration.objects.filter(user=user, event__ends_at__gte=now).exclude(
+        status=Status.CANCELLED
+    ):
+        registration_cancel(registration=registration)
+    return Registration.objects.filter(user=user).update(
+        user=None,
+        full_name=_("Participant anonymisé"),
+        email="anonyme@invalid",
+        structure_name="",
+        accessibility_needs="",
+        dietary_needs="",
+        anonymised_at=now,
+    )
+
+
+def event_index(events) -> None:
+    """Rebuild the search vector of these events: title, summary and workshops first, then
+    the place, the themes and the description."""
+    for event in (
+        Event.objects.filter(pk__in=[e.pk for e in events])
+        .select_related("commune", "region")
+        .prefetch_related("themes", "workshops")
+    ):
+        workshops = " ".join(w.title for w in event.workshops.all())
+        themes = " ".join(t.name for t in event.themes.all())
+        place = " ".join(
+            part for part in (event.venue, event.commune and event.commune.name,
+                              event.region and event.region.name) if part
+        )  # fmt: skip
+        Event.objects.filter(pk=event.pk).update(
+            search_vector=document_vector(
+                (event.title, "A"),
+                (f"{event.summary} {workshops}", "B"),
+                (f"{place} {themes} {event.get_kind_display()}", "C"),
+                (event.description, "D"),
+            )
+        )
 
 
 def event_prepare(event: Event) -> Event:
