@@ -142,7 +142,8 @@ class Question(models.Model):
     scale_max_label = models.CharField(_("libellé du maximum"), max_length=60, blank=True)
     condition_choice = models.ForeignKey(
         "Choice",
-        on_delete=models.PROTECT,
+        # A choice others depend on cannot go alone, but goes with its whole survey.
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="dependent_questions",

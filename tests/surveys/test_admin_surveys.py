@@ -290,3 +290,14 @@ def test_staff_tag_answers_and_see_the_survey_links_in_the_admin(staff_client, s
     assert f"/enquetes/{survey.slug}/tableau-de-bord/" in text
     assert staff_client.get("/admin/surveys/answer/").status_code == 200
     assert staff_client.get("/admin/surveys/response/").status_code == 200
+
+
+def test_a_survey_without_answers_is_deleted_with_its_conditions(survey, questions):
+    from django.db.models import RestrictedError
+
+    # A choice another question depends on cannot go alone…
+    with pytest.raises(RestrictedError):
+        questions["cooperent"].choices.get(label="Oui").delete()
+    # …but the whole survey can.
+    survey.delete()
+    assert not Question.objects.exists()
