@@ -20,3 +20,25 @@ def client_ip(request: HttpRequest) -> str:
 def by_client_ip(group: str, request: HttpRequest) -> str:
     """A django-ratelimit key: the client's address."""
     return client_ip(request)
+
+
+def limit_posts(group: str, setting: str, *, key: str = "ip"):
+    """A view decorator: at most ``settings.<setting>`` POSTs per client address (or per
+    signed-in person, ``key="user_or_ip"``) for ``group``; beyond, the 429 page."""
+    from django.utils.decorators import method_decorator
+    from django_ratelimit.decorators import ratelimit
+
+    def rate(_group, _request):
+        return getattr(settings, setting)
+
+    chosen = by_client_ip if key == "ip" else _user_or_ip
+    return method_decorator(
+        ratelimit(group=group, key=chosen, rate=rate, method="POST", block=True),
+        name="dispatch",
+    )
+
+
+def _user_or_ip(group: str, request: HttpRequest) -> str:
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    return client_ip(request)

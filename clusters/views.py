@@ -17,8 +17,10 @@ from clusters import forms, selectors, services
 from clusters.filters import SearchFilterSet
 from clusters.models import Category, DirectoryEntry, Practice, PracticePartner
 from clusters.pagination import ranked_page
+from clusters.ratelimits import limit_posts
 from clusters.search import Unaccented, clean_query, plain
 from clusters.text import render_markdown, render_plain
+from interclusters.pagecache import public_page
 
 PAGE_SIZE = 20
 EXPORT_CHUNK = 2000
@@ -61,6 +63,7 @@ class FilteredListView(TemplateView):
         return rows
 
 
+@public_page
 class DirectoryView(FilteredListView):
     template_name = "clusters/directory.html"
     results_template = "clusters/partials/directory_results.html"
@@ -74,6 +77,7 @@ class DirectoryView(FilteredListView):
         )
 
 
+@public_page
 class PracticeListView(FilteredListView):
     template_name = "clusters/practice_list.html"
     results_template = "clusters/partials/practice_results.html"
@@ -83,6 +87,7 @@ class PracticeListView(FilteredListView):
         return rows.defer("search_vector", "body").for_list()
 
 
+@public_page
 class EntryDetailView(TemplateView):
     """The page of a structure or a territory (one view, the category in the URL)."""
 
@@ -112,6 +117,7 @@ class EntryDetailView(TemplateView):
         }
 
 
+@public_page
 class PracticeDetailView(TemplateView):
     template_name = "clusters/practice_detail.html"
 
@@ -127,6 +133,7 @@ class PracticeDetailView(TemplateView):
         }
 
 
+@public_page
 class MapView(TemplateView):
     template_name = "clusters/map.html"
 
@@ -145,6 +152,7 @@ class MapView(TemplateView):
         return self.render_to_response(context, status=status)
 
 
+@public_page
 @require_GET
 def map_data(request: HttpRequest) -> JsonResponse:
     """GeoJSON of the entries the map's filters select, with their rural–urban links."""
@@ -370,6 +378,7 @@ def _number(value: float | None) -> str:
 # --- Contributions -----------------------------------------------------------------------
 
 
+@limit_posts("proposal", "PROPOSAL_RATE", key="user_or_ip")
 class PracticeProposeView(LoginRequiredMixin, TemplateView):
     template_name = "clusters/practice_propose.html"
 

@@ -16,10 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from clusters.models import DirectoryEntry, Membership
+from clusters.ratelimits import limit_posts
 from clusters.text import render_markdown
 from events import forms, selectors, services
 from events.ics import event_calendar
 from events.models import Event, Registration, Status
+from interclusters.pagecache import public_page
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 
@@ -33,6 +35,7 @@ def staff_permission_required(permission: str):
     return decorator
 
 
+@public_page
 class AgendaView(TemplateView):
     template_name = "events/agenda.html"
 
@@ -49,6 +52,7 @@ class AgendaView(TemplateView):
         return self.render_to_response(context, status=status)
 
 
+@public_page
 class EventDetailView(TemplateView):
     template_name = "events/event_detail.html"
 
@@ -89,6 +93,7 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@limit_posts("registration", "REGISTRATION_RATE", key="user_or_ip")
 class RegisterView(LoginRequiredMixin, TemplateView):
     """Register to an event, or change one's registration."""
 
@@ -218,6 +223,7 @@ def cancel_mine(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:dashboard")
 
 
+@limit_posts("proposal", "PROPOSAL_RATE", key="user_or_ip")
 class ProposalCreateView(LoginRequiredMixin, TemplateView):
     template_name = "events/proposal_form.html"
 

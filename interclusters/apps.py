@@ -4,8 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class InterclustersConfig(AppConfig):
+    default = True
     name = "interclusters"
     verbose_name = _("Comptes et site")
+
+    def ready(self) -> None:
+        from interclusters.pagecache import connect_signals
+
+        connect_signals()
 
 
 class StaticFilesConfig(BaseStaticFilesConfig):

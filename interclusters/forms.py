@@ -139,3 +139,23 @@ class PasswordResetForm(CrispyMixin, auth_forms.PasswordResetForm):
 
 class SetPasswordForm(CrispyMixin, auth_forms.SetPasswordForm):
     pass
+
+
+class AccountDeleteForm(BaseForm):
+    password = forms.CharField(
+        label=_("Votre mot de passe, pour confirmer"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Je comprends que mon compte sera supprimé définitivement."),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("Ce mot de passe n'est pas le bon."))
+        return password

@@ -32,6 +32,22 @@ def latest_practices(limit: int = 3):
     )
 
 
+def latest_mementos(limit: int = 2):
+    from mementos.models import Memento
+
+    return list(
+        Memento.objects.published()
+        .only("pk", "number", "title", "slug", "subtitle", "cover", "cover_alt", "published_at")
+        .order_by("-published_at", "-number")[:limit]
+    )
+
+
+def themes_for_home():
+    from clusters.models import Theme
+
+    return list(Theme.objects.only("pk", "slug", "name"))
+
+
 def demo_data_loaded() -> bool:
     """Whether the demo accounts exist (cached: the banner shows on every page)."""
     return cache.get_or_set(

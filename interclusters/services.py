@@ -49,3 +49,27 @@ def user_update_profile(
             {"email": _("Un autre compte utilise déjà cette adresse e-mail.")}, code="duplicate"
         ) from exc
     return user
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete a person's account and what is theirs alone. Upcoming registrations are
+    cancelled and every registration anonymised (attendance counts stay); proposals and
+    practices still under review go; published contributions, survey responses given for
+    a structure and sign-off reviews stay without the person's name, so that the
+    programme's records and the survey statistics are unchanged."""
+    from clusters.models import Practice
+    from events.models import Proposal
+    from events.services import registrations_forget
+
+    if user.is_superuser:
+        raise ValidationError(
+            _("Un compte d'administration ne se supprime pas ici : adressez-vous à l'équipe.")
+        )
+    registrations_forget(user)
+    for proposal in Proposal.objects.filter(author=user).exclude(status=Proposal.Status.ACCEPTED):
+        if proposal.document:
+            proposal.document.delete(save=False)
+        proposal.delete()
+    Practice.objects.filter(proposer=user).exclude(state=Practice.State.PUBLISHED).delete()
+    user.delete()

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "interclusters.apps.StaticFilesConfig",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
     "crispy_forms",
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "interclusters.pagecache.PublicPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -112,6 +114,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://interclusters")}
+# Anonymous visitors' copies of public pages, retired at every change of content
+# (interclusters.pagecache); 0 turns them off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
 AUTH_USER_MODEL = "interclusters.User"
 AUTHENTICATION_BACKENDS = [
@@ -277,6 +282,10 @@ CSRF_FAILURE_VIEW = "interclusters.views.csrf_failure"
 # Rate limits (django-ratelimit, counted in the shared cache): beyond them a 429 page.
 RATELIMIT_VIEW = "interclusters.views.rate_limited"
 SURVEY_TOKEN_RATE = env.str("SURVEY_TOKEN_RATE", default="60/m")
+SIGN_IN_RATE = env.str("SIGN_IN_RATE", default="20/m")  # per address; axes locks an account
+SIGN_UP_RATE = env.str("SIGN_UP_RATE", default="10/h")
+REGISTRATION_RATE = env.str("REGISTRATION_RATE", default="30/h")  # per person
+PROPOSAL_RATE = env.str("PROPOSAL_RATE", default="20/h")  # calls and practices, per person
 
 # Registrations to past events lose their personal data after this many months.
 REGISTRATION_RETENTION_MONTHS = env.int("REGISTRATION_RETENTION_MONTHS", default=12)

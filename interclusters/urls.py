@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_page
 
 from interclusters import views
+from interclusters.sitemaps import SITEMAPS
+
+SITEMAP_CACHE_SECONDS = 60 * 60
 
 admin.site.site_header = _("Interclusters — administration")
 admin.site.site_title = _("Administration Interclusters")
@@ -16,6 +21,7 @@ account_patterns = [
     path("inscription/", views.SignUpView.as_view(), name="signup"),
     path("profil/", views.ProfileView.as_view(), name="profile"),
     path("mes-donnees.json", views.personal_data, name="personal_data"),
+    path("supprimer/", views.AccountDeleteView.as_view(), name="delete"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
     path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
@@ -57,6 +63,9 @@ urlpatterns = [
         views.PageView.as_view(template_name="interclusters/accessibility.html"),
         name="accessibility",
     ),
+    path("recherche/", views.search, name="search"),
+    path("themes/", views.theme_list, name="theme_list"),
+    path("themes/<slug:slug>/", views.theme_detail, name="theme_detail"),
     path("compte/", include((account_patterns, "accounts"))),
     path("", include("clusters.urls")),
     path("", include("events.urls")),
@@ -64,5 +73,18 @@ urlpatterns = [
     path("", include("mementos.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_page(SITEMAP_CACHE_SECONDS)(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("admin/", admin.site.urls),
 ]

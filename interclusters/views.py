@@ -1,23 +1,27 @@
 """Site-wide pages: home, about, legal pages, accounts ("Mon espace"), health check."""
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from clusters import selectors as clusters_selectors
+from clusters.models import Theme
+from clusters.ratelimits import limit_posts
 from events import selectors as events_selectors
-from interclusters import forms, selectors, services
+from interclusters import forms, selectors, services, themes
+from interclusters.pagecache import public_page
+from interclusters.search import site_search
 from mementos import selectors as mementos_selectors
 from surveys import selectors as surveys_selectors
 
@@ -31,6 +35,7 @@ class InvalidFormStatusMixin:
         return response
 
 
+@public_page
 class HomeView(TemplateView):
     template_name = "interclusters/home.html"
 
@@ -39,13 +44,41 @@ class HomeView(TemplateView):
             **super().get_context_data(**kwargs),
             "figures": selectors.home_key_figures(),
             "latest_practices": selectors.latest_practices(),
+            "latest_mementos": selectors.latest_mementos(),
+            "next_events": events_selectors.upcoming_with_seats(),
+            "themes": selectors.themes_for_home(),
         }
+
+
+@public_page
+def search(request: HttpRequest) -> HttpResponse:
+    """One search across the portal's published content."""
+    return render(
+        request, "interclusters/search.html", {"search": site_search(request.GET.get("q"))}
+    )
+
+
+@public_page
+def theme_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "interclusters/themes.html", {"themes": themes.themes_overview()})
+
+
+@public_page
+def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = get_object_or_404(Theme, slug=slug)
+    thread = themes.theme_thread(theme)
+    return render(
+        request,
+        "interclusters/theme.html",
+        {"thread": thread, "theme": theme, "upcoming": themes.upcoming(thread.workshops)},
+    )
 
 
 class PageView(TemplateView):
     """A static page of the site (about, legal notice, privacy, accessibility)."""
 
 
+@limit_posts("sign-up", "SIGN_UP_RATE")
 class SignUpView(InvalidFormStatusMixin, FormView):
     template_name = "registration/signup.html"
     form_class = forms.SignUpForm
@@ -74,6 +107,7 @@ class SignUpView(InvalidFormStatusMixin, FormView):
         return super().form_valid(form)
 
 
+@limit_posts("sign-in", "SIGN_IN_RATE")
 class SignInView(InvalidFormStatusMixin, auth_views.LoginView):
     form_class = forms.SignInForm
     redirect_authenticated_user = True
@@ -129,6 +163,30 @@ class ProfileView(LoginRequiredMixin, InvalidFormStatusMixin, FormView):
         return super().form_valid(form)
 
 
+@limit_posts("account-delete", "SIGN_IN_RATE")
+class AccountDeleteView(LoginRequiredMixin, InvalidFormStatusMixin, FormView):
+    """A person deletes their account (password asked again)."""
+
+    template_name = "interclusters/account_delete.html"
+    form_class = forms.AccountDeleteForm
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form: forms.AccountDeleteForm) -> HttpResponse:
+        user = self.request.user
+        try:
+            services.account_delete(user=user)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        logout(self.request)
+        messages.success(
+            self.request, _("Votre compte est supprimé. Merci d'avoir participé au programme.")
+        )
+        return redirect("home")
+
+
 class PasswordChangeView(InvalidFormStatusMixin, auth_views.PasswordChangeView):
     form_class = forms.PasswordChangeForm
     success_url = reverse_lazy("accounts:dashboard")
@@ -179,6 +237,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "429.html", status=429)
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers: the public pages and their sitemap; not the accounts, the admin, the
+    survey links or the search results."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /compte/",
+        "Disallow: /enquetes/r/",
+        "Disallow: /recherche/",
+        "Disallow: /mementos/relecture/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from clusters.text import render_markdown
+from interclusters.pagecache import public_page
 from mementos import selectors, services
 from mementos.forms import ReviewForm
 from mementos.models import Memento, Monograph
@@ -30,11 +31,13 @@ MONOGRAPH_PARTS = [
 ]
 
 
+@public_page
 def memento_list(request: HttpRequest) -> HttpResponse:
     context = selectors.memento_list(query=request.GET.get("q", ""))
     return render(request, "mementos/list.html", context)
 
 
+@public_page
 def memento_detail(request: HttpRequest, slug: str) -> HttpResponse:
     memento = selectors.memento_for(user=request.user, slug=slug)
     page = selectors.memento_page(memento)
@@ -51,6 +54,7 @@ def memento_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "mementos/detail.html", context)
 
 
+@public_page
 def monograph_detail(request: HttpRequest, slug: str, monograph: str) -> HttpResponse:
     found = selectors.monograph_for(user=request.user, slug=slug, monograph=monograph)
     return render(request, "mementos/monograph.html", _monograph_context(found))

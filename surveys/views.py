@@ -19,8 +19,9 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
 from clusters.models import DirectoryEntry, Region
+from clusters.ratelimits import by_client_ip
 from clusters.text import render_markdown
-from interclusters.ratelimits import by_client_ip
+from interclusters.pagecache import public_page
 from surveys import forms, selectors, services
 from surveys.models import Answer, AnswerChoice, Invitation, Question, Response, Survey
 
@@ -310,6 +311,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "surveys/dashboard.html", context)
 
 
+@public_page
 def public_results(request: HttpRequest, slug: str) -> HttpResponse:
     """Aggregates only; any group of fewer than 5 responses is hidden."""
     survey = get_object_or_404(Survey.objects.published_results(), slug=slug)
@@ -332,6 +334,7 @@ def public_results(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "surveys/results.html", context)
 
 
+@public_page
 def survey_index(request: HttpRequest) -> HttpResponse:
     surveys = Survey.objects.published_results().order_by("-opens_at")
     return render(request, "surveys/index.html", {"surveys": surveys})

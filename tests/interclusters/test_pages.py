@@ -21,7 +21,8 @@ def test_home_is_in_french_and_shows_figures_read_from_the_database(
     client, directory, django_assert_max_num_queries
 ):
     Theme.objects.create(slug="apiculture", name="Apiculture", position=99)
-    with django_assert_max_num_queries(4):
+    # Figures, latest practices (and their themes), mementos, next events, themes.
+    with django_assert_max_num_queries(7):
         response = client.get("/")
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "fr"

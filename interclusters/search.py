@@ -1,0 +1,100 @@
+"""One search across the portal: structures, territories, practices, mementos, case
+studies and events, published only; French, accent-insensitive, stemmed, typo-tolerant.
+
+Each kind is one query (its best results and, by a window function, its total), on the
+stored vectors and their GIN indexes."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.contrib.postgres.search import SearchRank
+from django.db.models import Count, F, QuerySet, Window
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Category, DirectoryEntry, Practice
+from clusters.search import clean_query, corrected_query, search_query
+from events.models import Event
+from mementos.models import Memento, Monograph
+
+SHOWN = 5
+
+
+@dataclass
+class Group:
+    key: str
+    label: str
+    items: list = field(default_factory=list)
+    total: int = 0
+    more_url: str = ""
+
+
+@dataclass
+class SiteSearch:
+    text: str
+    groups: list[Group]
+    asked: str = ""  # what the person typed, when the search ran on a corrected text
+
+    @property
+    def total(self) -> int:
+        return sum(group.total for group in self.groups)
+
+
+def _kinds(text: str) -> list[tuple[str, object, QuerySet, str]]:
+    entries = DirectoryEntry.objects.published().only(
+        "pk", "name", "slug", "category", "kind", "description", "commune_id"
+    )
+    q = urlencode({"q": text})
+    return [
+        ("structures", _("Structures"), entries.structures(),
+         f"{reverse('clusters:directory')}?{q}&categorie={Category.STRUCTURE}"),
+        ("territories", _("Territoires"), entries.territories(),
+         f"{reverse('clusters:directory')}?{q}&categorie={Category.TERRITORY}"),
+        ("practices", _("Pratiques"),
+         Practice.objects.published().only("pk", "title", "slug", "summary", "kind"),
+         f"{reverse('clusters:practice_list')}?{q}"),
+        ("mementos", _("Mémentos"),
+         Memento.objects.published().only("pk", "number", "title", "slug", "subtitle"),
+         f"{reverse('mementos:list')}?{q}"),
+        ("monographs", _("Monographies"),
+         Monograph.objects.filter(memento__status=Memento.Status.PUBLISHED)
+         .select_related("memento").only("pk", "title", "slug", "summary", "memento__slug",
+                                         "memento__number"),
+         f"{reverse('mementos:list')}?{q}"),
+        ("events", _("Événements"),
+         Event.objects.published().only("pk", "title", "slug", "summary", "starts_at", "kind"),
+         f"{reverse('events:agenda')}?{q}"),
+    ]  # fmt: skip
+
+
+def _run(text: str) -> list[Group]:
+    query = search_query(text)
+    groups = []
+    for key, label, queryset, more_url in _kinds(text):
+        rows = list(
+            queryset.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query), total=Window(Count("pk")))
+            .order_by("-rank", "pk")[:SHOWN]
+        )
+        groups.append(
+            Group(
+                key=key,
+                label=label,
+                items=rows,
+                total=rows[0].total if rows else 0,
+                more_url=more_url,
+            )
+        )
+    return groups
+
+
+def site_search(raw: str | None) -> SiteSearch:
+    text = clean_query(raw)
+    if not text:
+        return SiteSearch(text="", groups=[])
+    groups = _run(text)
+    if not any(group.total for group in groups):
+        better = corrected_query(text)
+        if better and better != text:
+            return SiteSearch(text=better, groups=_run(better), asked=text)
+    return SiteSearch(text=text, groups=groups)

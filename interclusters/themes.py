@@ -1,0 +1,163 @@
+"""The programme's thread, theme by theme: what the surveys raised, the workshops that
+worked on it, the mementos and case studies that published what was learned, and the
+practices and structures that show it on the ground. Each part is one query."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from clusters.models import DirectoryEntry, Practice, Theme
+from events.models import Status as BookingStatus
+from events.models import Workshop
+from mementos.models import Memento, Monograph
+from surveys.models import Answer, Response, Survey
+
+SHOWN_PRACTICES = 6
+SHOWN_ENTRIES = 10
+QUOTES = 3
+
+
+@dataclass
+class SurveyFinding:
+    survey: Survey
+    count: int
+    quotes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ThemeThread:
+    theme: Theme
+    findings: list[SurveyFinding]
+    workshops: list[Workshop]
+    mementos: list[Memento]
+    monographs: list[Monograph]
+    practices: list[Practice]
+    practice_count: int
+    entries: list[DirectoryEntry]
+    entry_count: int
+
+
+def themes_overview() -> list[Theme]:
+    """Every theme with how many published practices, structures and mementos carry it,
+    and how many workshops worked on it (one query each, grouped)."""
+    themes = list(Theme.objects.all())
+    practices = dict(
+        Practice.themes.through.objects.filter(practice__state=Practice.State.PUBLISHED)
+        .values("theme_id")
+        .annotate(n=Count("pk"))
+        .values_list("theme_id", "n")
+    )
+    entries = dict(
+        DirectoryEntry.themes.through.objects.filter(directoryentry__published=True)
+        .values("theme_id")
+        .annotate(n=Count("pk"))
+        .values_list("theme_id", "n")
+    )
+    workshops = dict(
+        Workshop.objects.filter(event__published=True, theme__isnull=False)
+        .values("theme_id")
+        .annotate(n=Count("pk"))
+        .values_list("theme_id", "n")
+    )
+    mementos = dict(
+        Memento.themes.through.objects.filter(memento__status=Memento.Status.PUBLISHED)
+        .values("theme_id")
+        .annotate(n=Count("pk"))
+        .values_list("theme_id", "n")
+    )
+    for theme in themes:
+        theme.practice_count = practices.get(theme.pk, 0)
+        theme.entry_count = entries.get(theme.pk, 0)
+        theme.workshop_count = workshops.get(theme.pk, 0)
+        theme.memento_count = mementos.get(theme.pk, 0)
+    return themes
+
+
+def theme_thread(theme: Theme) -> ThemeThread:
+    # What the published surveys raised: per survey, how many answers were tagged, and
+    # the latest quotable ones (never a name).
+    tags = Answer.themes.through.objects.filter(
+        theme=theme,
+        answer__response__status=Response.Status.SUBMITTED,
+        answer__response__survey__in=Survey.objects.published_results(),
+    )
+    findings: dict[int, SurveyFinding] = {}
+    rows = (
+        tags.annotate(
+            survey_id=F("answer__response__survey_id"),
+            raised=Window(Count("pk"), partition_by=[F("answer__response__survey_id")]),
+            row=Window(
+                RowNumber(),
+                partition_by=[F("answer__response__survey_id")],
+                order_by=[F("answer__quotable").desc(), F("answer_id").desc()],
+            ),
+        )
+        .filter(row__lte=QUOTES * 4)
+        .values_list(
+            "survey_id", "answer__response__survey__title", "answer__response__survey__slug",
+            "answer__response__survey__opens_at", "raised", "answer__text", "answer__quotable",
+        )
+    )  # fmt: skip
+    for survey_id, title, slug, opens_at, raised, text, quotable in rows:
+        finding = findings.get(survey_id)
+        if finding is None:
+            survey = Survey(pk=survey_id, title=title, slug=slug, opens_at=opens_at)
+            finding = findings[survey_id] = SurveyFinding(survey=survey, count=raised)
+        if quotable and text and text not in finding.quotes and len(finding.quotes) < QUOTES:
+            finding.quotes.append(text)
+
+    workshops = list(
+        Workshop.objects.filter(theme=theme, event__published=True)
+        .select_related("event")
+        .annotate(taken=Count("choices", filter=Q(choices__status=BookingStatus.CONFIRMED)))
+        .order_by("-starts_at")
+    )
+    for workshop in workshops:
+        workshop.seats_left = max(0, workshop.capacity - workshop.taken)
+    mementos = list(Memento.objects.published().filter(themes=theme).order_by("number").distinct())
+    monographs = list(
+        Monograph.objects.filter(memento__status=Memento.Status.PUBLISHED)
+        .filter(Q(memento__themes=theme) | Q(practices__themes=theme))
+        .select_related("memento", "entry")
+        .distinct()
+        .order_by("memento__number", "position")
+    )
+    # The latest few walk the publication-date index and stop early; the totals are
+    # counted on the theme links alone.
+    practices = list(
+        Practice.objects.published()
+        .filter(themes=theme)
+        .only("pk", "title", "slug", "summary", "kind", "published_at")
+        .order_by("-published_at", "-pk")[:SHOWN_PRACTICES]
+    )
+    practice_count = Practice.themes.through.objects.filter(
+        theme=theme, practice__state=Practice.State.PUBLISHED
+    ).count()
+    entries = list(
+        DirectoryEntry.objects.published()
+        .filter(themes=theme)
+        .select_related("commune")
+        .only("pk", "name", "slug", "category", "kind", "setting", "commune__name")
+        .order_by("-published_practice_count", "name")[:SHOWN_ENTRIES]
+    )
+    entry_count = DirectoryEntry.themes.through.objects.filter(
+        theme=theme, directoryentry__published=True
+    ).count()
+    return ThemeThread(
+        theme=theme,
+        findings=sorted(findings.values(), key=lambda f: f.survey.opens_at),
+        workshops=workshops,
+        mementos=mementos,
+        monographs=monographs,
+        practices=practices,
+        practice_count=practice_count,
+        entries=entries,
+        entry_count=entry_count,
+    )
+
+
+def upcoming(workshops: list[Workshop]) -> list[Workshop]:
+    now = timezone.now()
+    return [w for w in workshops if w.ends_at >= now]

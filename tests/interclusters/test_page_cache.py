@@ -1,0 +1,108 @@
+"""Anonymous visitors' copies of public pages: served from cache, retired by any change,
+never shared with signed-in people, and carrying each visitor's own CSRF token."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from tests.markers import REAL_TRANSACTIONS
+
+pytestmark = pytest.mark.django_db
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300
+
+
+def test_a_second_visit_is_served_from_the_cache_with_one_query(
+    client, directory, django_assert_num_queries
+):
+    first = client.get("/annuaire/")
+    assert first.status_code == 200
+    assert "X-Page-Cache" not in first
+    with django_assert_num_queries(1):  # the content version
+        second = client.get("/annuaire/")
+    assert second["X-Page-Cache"] == "hit"
+    assert "Pôle Bois Montagne" in second.content.decode()
+    # The security headers are those of a fresh page.
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == "DENY"
+    nonces = re.findall(r'nonce="([^"]+)"', second.content.decode())
+    assert nonces
+    assert nonces[0] not in first.content.decode()  # the visitor's own nonce
+
+
+@REAL_TRANSACTIONS
+def test_a_committed_change_anywhere_retires_the_copies(client, reference_data, directory):
+    client.get("/annuaire/")
+    assert client.get("/annuaire/")["X-Page-Cache"] == "hit"
+    entry = directory["bois"]
+    entry.name = "Pôle Bois Renommé"
+    entry.save()
+    page = client.get("/annuaire/")
+    assert "X-Page-Cache" not in page
+    assert "Pôle Bois Renommé" in page.content.decode()
+
+
+@REAL_TRANSACTIONS
+def test_a_successful_form_post_retires_the_copies(client, reference_data, directory):
+    client.get("/annuaire/")
+    assert client.get("/annuaire/")["X-Page-Cache"] == "hit"
+    switched = client.post("/i18n/setlang/", {"language": "fr", "next": "/annuaire/"})
+    assert switched.status_code == 302
+    assert "X-Page-Cache" not in client.get("/annuaire/")
+
+
+def test_signed_in_people_never_get_or_leave_a_copy(client, directory, member):
+    client.get("/annuaire/")
+    client.force_login(member)
+    page = client.get("/annuaire/")
+    assert "X-Page-Cache" not in page
+    assert "/compte/deconnexion/" in page.content.decode()
+    client.logout()
+    anonymous = Client().get("/annuaire/")
+    assert anonymous["X-Page-Cache"] == "hit"
+    assert "/compte/deconnexion/" not in anonymous.content.decode()
+
+
+def test_each_visitor_gets_a_working_csrf_token_of_their_own(directory):
+    Client(enforce_csrf_checks=True).get("/annuaire/")
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get("/annuaire/")
+    assert page["X-Page-Cache"] == "hit"
+    tokens = TOKEN.findall(page.content.decode())
+    assert tokens
+    assert "\x00" not in page.content.decode()
+    assert "csrftoken" in page.cookies
+    switched = visitor.post(
+        "/i18n/setlang/",
+        {"language": "en", "next": "/annuaire/", "csrfmiddlewaretoken": tokens[0]},
+    )
+    assert switched.status_code == 302
+
+
+def test_english_and_french_copies_are_kept_apart(client, directory):
+    client.get("/annuaire/")
+    english = Client()
+    english.cookies["interclusters_language"] = "en"
+    page = english.get("/annuaire/")
+    assert "X-Page-Cache" not in page
+    assert page["Content-Language"] == "en"
+    assert english.get("/annuaire/")["Content-Language"] == "en"
+    assert client.get("/annuaire/")["Content-Language"] == "fr"
+
+
+def test_private_and_failed_pages_are_never_cached(client, directory):
+    for _ in range(2):
+        assert "X-Page-Cache" not in client.get("/compte/connexion/")
+        assert client.get("/annuaire/structures/cluster-cache/").status_code == 404
+        assert "X-Page-Cache" not in client.get("/annuaire/structures/cluster-cache/")
+
+
+def test_the_cache_can_be_turned_off(client, directory, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    client.get("/annuaire/")
+    assert "X-Page-Cache" not in client.get("/annuaire/")
