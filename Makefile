@@ -29,7 +29,7 @@ PYTHON := $(shell \
 		done; \
 	fi)
 
-.PHONY: run test setup venv db db-stop migrate messages makemessages reference demo lint format check-chromium bench clean
+.PHONY: run test setup venv db db-stop migrate messages makemessages reference demo lint format check-chromium bench two-instances clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -105,6 +105,10 @@ bench: setup
 		else echo "ApacheBench is missing: apt-get install apache2-utils"; exit 1; fi; }
 	@$(DEV) $(MANAGE) collectstatic --noinput -v 0
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+two-instances: setup
+	@$(DEV) $(MANAGE) collectstatic --noinput -v 0
+	$(PY) bench/two_instances.py
 
 clean: db-stop
 	rm -rf var $(VENV)

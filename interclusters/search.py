@@ -1,14 +1,15 @@
 """One search across the portal: structures, territories, practices, mementos, case
 studies and events, published only; French, accent-insensitive, stemmed, typo-tolerant.
 
-Each kind is one query (its best results and, by a window function, its total), on the
-stored vectors and their GIN indexes."""
+Each kind is one query (its best results and, by a window function, its total; structures
+and territories share theirs), on the stored vectors and their GIN indexes."""
 
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchRank
 from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -40,16 +41,46 @@ class SiteSearch:
         return sum(group.total for group in self.groups)
 
 
-def _kinds(text: str) -> list[tuple[str, object, QuerySet, str]]:
-    entries = DirectoryEntry.objects.published().only(
-        "pk", "name", "slug", "category", "kind", "description", "commune_id"
+def _entries(text: str, query) -> list[Group]:
+    """Structures and territories in one query: the best of each category and its
+    total, by window functions partitioned by category."""
+    by_category = [F("category")]
+    rows = (
+        DirectoryEntry.objects.published()
+        .only("pk", "name", "slug", "category", "kind", "description", "commune_id")
+        .filter(search_vector=query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            total=Window(Count("pk"), partition_by=by_category),
+        )
+        .annotate(
+            row=Window(RowNumber(), partition_by=by_category, order_by=[F("rank").desc(), F("pk")])
+        )
+        .filter(row__lte=SHOWN)
+        .order_by("category", "row")
     )
     q = urlencode({"q": text})
+    groups = {
+        category: Group(
+            key=key,
+            label=label,
+            more_url=f"{reverse('clusters:directory')}?{q}&categorie={category}",
+        )
+        for category, key, label in (
+            (Category.STRUCTURE, "structures", _("Structures")),
+            (Category.TERRITORY, "territories", _("Territoires")),
+        )
+    }
+    for row in rows:
+        group = groups[row.category]
+        group.items.append(row)
+        group.total = row.total
+    return list(groups.values())
+
+
+def _kinds(text: str) -> list[tuple[str, object, QuerySet, str]]:
+    q = urlencode({"q": text})
     return [
-        ("structures", _("Structures"), entries.structures(),
-         f"{reverse('clusters:directory')}?{q}&categorie={Category.STRUCTURE}"),
-        ("territories", _("Territoires"), entries.territories(),
-         f"{reverse('clusters:directory')}?{q}&categorie={Category.TERRITORY}"),
         ("practices", _("Pratiques"),
          Practice.objects.published().only("pk", "title", "slug", "summary", "kind"),
          f"{reverse('clusters:practice_list')}?{q}"),
@@ -69,7 +100,7 @@ def _kinds(text: str) -> list[tuple[str, object, QuerySet, str]]:
 
 def _run(text: str) -> list[Group]:
     query = search_query(text)
-    groups = []
+    groups = _entries(text, query)
     for key, label, queryset, more_url in _kinds(text):
         rows = list(
             queryset.filter(search_vector=query)

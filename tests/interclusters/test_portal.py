@@ -81,6 +81,9 @@ def test_search_runs_a_fixed_number_of_queries(client, portal, django_assert_max
         make_entry(f"Scierie numéro {n}")
     with django_assert_max_num_queries(len(captured.captured_queries)):
         client.get("/recherche/", {"q": "scierie"})
+    # A typo searches twice around the correction, and stays within the bound.
+    with django_assert_max_num_queries(12):
+        assert client.get("/recherche/", {"q": "scierei"}).context["search"].asked
 
 
 def test_the_agenda_searches_too(client, portal):
