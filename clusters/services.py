@@ -3,6 +3,7 @@
 import csv
 import gzip
 import io
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,9 @@ def _int_or_none(value: str) -> int | None:
 
 
 def _float_or_none(value: str) -> float | None:
-    return float(value) if value else None
+    """A finite number, or None (for an empty cell, and for "nan" or "inf")."""
+    number = float(value) if value else None
+    return number if number is not None and math.isfinite(number) else None
 
 
 @transaction.atomic

@@ -14,6 +14,8 @@ from events.models import Workshop
 from mementos.models import Memento, Monograph
 from surveys.models import Answer, Response, Survey
 
+SHOWN_WORKSHOPS = 6
+SHOWN_PAST_WORKSHOPS = 4
 SHOWN_PRACTICES = 6
 SHOWN_ENTRIES = 10
 QUOTES = 3
@@ -30,7 +32,8 @@ class SurveyFinding:
 class ThemeThread:
     theme: Theme
     findings: list[SurveyFinding]
-    workshops: list[Workshop]
+    workshops: list[Workshop]  # to come, soonest first, with seats left
+    past_workshops: list[Workshop]  # latest first
     mementos: list[Memento]
     monographs: list[Monograph]
     practices: list[Practice]
@@ -108,14 +111,18 @@ def theme_thread(theme: Theme) -> ThemeThread:
         if quotable and text and text not in finding.quotes and len(finding.quotes) < QUOTES:
             finding.quotes.append(text)
 
+    now = timezone.now()
+    held = Workshop.objects.filter(theme=theme, event__published=True).select_related("event")
     workshops = list(
-        Workshop.objects.filter(theme=theme, event__published=True)
-        .select_related("event")
+        held.filter(ends_at__gte=now)
         .annotate(taken=Count("choices", filter=Q(choices__status=BookingStatus.CONFIRMED)))
-        .order_by("-starts_at")
+        .order_by("starts_at", "pk")[:SHOWN_WORKSHOPS]
     )
     for workshop in workshops:
         workshop.seats_left = max(0, workshop.capacity - workshop.taken)
+    past_workshops = list(
+        held.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:SHOWN_PAST_WORKSHOPS]
+    )
     mementos = list(Memento.objects.published().filter(themes=theme).order_by("number").distinct())
     monographs = list(
         Monograph.objects.filter(memento__status=Memento.Status.PUBLISHED)
@@ -149,6 +156,7 @@ def theme_thread(theme: Theme) -> ThemeThread:
         theme=theme,
         findings=sorted(findings.values(), key=lambda f: f.survey.opens_at),
         workshops=workshops,
+        past_workshops=past_workshops,
         mementos=mementos,
         monographs=monographs,
         practices=practices,
@@ -156,8 +164,3 @@ def theme_thread(theme: Theme) -> ThemeThread:
         entries=entries,
         entry_count=entry_count,
     )
-
-
-def upcoming(workshops: list[Workshop]) -> list[Workshop]:
-    now = timezone.now()
-    return [w for w in workshops if w.ends_at >= now]

@@ -70,7 +70,7 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "interclusters/theme.html",
-        {"thread": thread, "theme": theme, "upcoming": themes.upcoming(thread.workshops)},
+        {"thread": thread, "theme": theme},
     )
 
 

@@ -22,6 +22,7 @@ import gzip
 import io
 import json
 import lzma
+import math
 import struct
 import sys
 import tarfile
@@ -69,7 +70,8 @@ def read_town_halls(wheel: Path) -> dict[str, tuple[float, float]]:
         rows = sorted(csv.DictReader(text), key=lambda row: row["type"] != "COM")
         for row in rows:
             point = parse_wkb_point(row["mairie_localisation"])
-            if point and row["code"] not in points:
+            # Two town halls of the source are stored as NaN: no point rather than a bad one.
+            if point and all(map(math.isfinite, point)) and row["code"] not in points:
                 points[row["code"]] = point
         return points
 

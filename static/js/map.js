@@ -7,6 +7,10 @@
   }
   var tileUrl = document.body.dataset.tiles || "";
   var FRANCE = [46.6, 2.4];
+  var MAINLAND = L.latLngBounds([41.2, -5.3], [51.2, 9.7]);
+  var number = function (n) {
+    return Number(n).toLocaleString(document.documentElement.lang || "fr");
+  };
 
   function showTilesNotice(element) {
     element.classList.add("no-tiles");
@@ -107,7 +111,7 @@
   }
 
   function directoryMap(element) {
-    var map = baseMap(element);
+    var map = baseMap(element, { zoomSnap: 0.25 });
     map.setView(FRANCE, 6);
     var status = document.getElementById("map-status");
     var say = function (text) {
@@ -132,15 +136,25 @@
         });
         featureLayer({ type: "FeatureCollection", features: lines }).addTo(map);
         clusters.addTo(map);
+        // Frame mainland France and Corsica when points are there, so that one entry
+        // overseas does not zoom the map out to the whole globe.
         var bounds = L.latLngBounds([]);
+        var mainland = L.latLngBounds([]);
         points.forEach(function (f) {
-          bounds.extend([f.geometry.coordinates[1], f.geometry.coordinates[0]]);
+          var latlng = L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
+          bounds.extend(latlng);
+          if (MAINLAND.contains(latlng)) {
+            mainland.extend(latlng);
+          }
         });
+        if (mainland.isValid()) {
+          bounds = mainland;
+        }
         if (bounds.isValid()) {
           map.fitBounds(bounds.pad(0.1), { maxZoom: 11 });
         }
         var text = element.dataset.summary || "{entries} fiches et {links} liens rural–urbain affichés.";
-        text = text.replace("{entries}", data.meta.entries).replace("{links}", data.meta.links);
+        text = text.replace("{entries}", number(data.meta.entries)).replace("{links}", number(data.meta.links));
         if (data.meta.truncated) {
           text += " " + (element.dataset.truncated || "Affinez les filtres pour tout voir.");
         }

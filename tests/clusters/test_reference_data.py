@@ -42,6 +42,11 @@ def test_commune_count_matches_the_sources_current_communes(db):
     assert Commune.objects.count() == len(codes) == source_current_commune_count() == 34_875
     assert Commune.objects.exclude(latitude=None).count() > 34_800
     assert Epci.objects.count() == 1255
+    # Every point is a real one: the two town halls the source stores as NaN are left out
+    # (a NaN would make the map data invalid JSON).
+    assert not Commune.objects.filter(latitude=float("nan")).exists()
+    assert Commune.objects.get(code="56098").latitude is None  # Lanester
+    assert Commune.objects.filter(latitude=None).count() == 43
 
 
 def test_load_is_idempotent_and_keeps_staff_edits_to_themes(db):
@@ -70,3 +75,12 @@ def test_themes_and_feader_measures_of_the_programme(db):
     assert list(measures) == ["M6", "M7", "M16", "M19"]
     assert measures["M16"].article == "Art. 35"
     assert "LEADER" in measures["M19"].name
+
+
+def test_a_coordinate_that_is_not_a_finite_number_is_no_coordinate():
+    from clusters.services import _float_or_none
+
+    assert _float_or_none("45.76") == 45.76
+    assert _float_or_none("") is None
+    assert _float_or_none("nan") is None
+    assert _float_or_none("-inf") is None
