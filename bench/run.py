@@ -51,6 +51,12 @@ def django_setup() -> None:
 def ensure_scale_data() -> None:
     from django.core.management import call_command
 
+    from mementos.models import Memento
+
+    if not Memento.objects.published().exists():
+        # The mementos, case studies and demo accounts come with the demo data.
+        print("Loading the demo data (mementos and case studies)…", flush=True)
+        call_command("load_demo_data", "--allow-without-debug")
     from clusters.scale import scale_data_exists
 
     if scale_data_exists() < 20_000:
@@ -130,7 +136,7 @@ def pages() -> list[tuple[str, str]]:
         Monograph.objects.filter(memento__status="published").select_related("memento").first()
     )
     if memento is None or monograph is None:
-        raise SystemExit("No published memento: load the demo data first (make demo).")
+        raise SystemExit("No published memento or case study: run `make demo`.")
     return [
         ("home", "/"),
         ("directory", "/annuaire/"),
@@ -157,6 +163,7 @@ def pages() -> list[tuple[str, str]]:
         ("theme page", "/themes/bois-foret/"),
         ("site search", "/recherche/?q=bois"),
         ("site search, typo", "/recherche/?q=pepinire"),
+        ("surveys", "/enquetes/"),
         ("survey results (5,000 responses)", "/enquetes/scale-enquete/resultats/"),
         ("survey dashboard (5,000, staff)", "/enquetes/scale-enquete/tableau-de-bord/"),
         ("export: directory CSV", "/annuaire/export.csv?region=84&theme=tourisme"),
