@@ -104,12 +104,34 @@ def scale_data_exists() -> int:
         return cursor.fetchone()[0]
 
 
+REFERENCES = """
+    SELECT c.conrelid::regclass::text, a.attname, fa.attname
+      FROM pg_constraint c
+      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+      JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[1]
+     WHERE c.contype = 'f' AND c.confrelid = %s::regclass AND c.conrelid <> c.confrelid
+"""
+
+
+def _delete_with_dependents(cursor, table: str, where: str, params: list) -> None:
+    """Delete the rows of ``table`` matching ``where`` after every row that references
+    them, found in PostgreSQL's catalogue (Django's foreign keys do not cascade in the
+    database, and its own cascade would load every row into memory)."""
+    cursor.execute(REFERENCES, [table])
+    for child, column, target in cursor.fetchall():
+        _delete_with_dependents(
+            cursor, child, f"{column} IN (SELECT {target} FROM {table} WHERE {where})", params  # noqa: S608
+        )
+    cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608 (catalogue names)
+
+
 @transaction.atomic
 def scale_data_clear() -> None:
-    """Remove what a previous run generated."""
+    """Remove what a previous run generated, and whatever refers to it (survey answers
+    of generated structures, their registrations…)."""
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM clusters_practice WHERE slug LIKE %s", [PREFIX + "%"])
-        cursor.execute("DELETE FROM clusters_directoryentry WHERE slug LIKE %s", [PREFIX + "%"])
+        for table in ("clusters_practice", "clusters_directoryentry"):
+            _delete_with_dependents(cursor, table, "slug LIKE %s", [PREFIX + "%"])
 
 
 @transaction.atomic
@@ -270,6 +292,15 @@ def scale_data_generate(
     return {"entries": len(entry_ids), "practices": len(practice_ids)}
 
 
+ANALYSED = (
+    "clusters_directoryentry",
+    "clusters_directoryentry_themes",
+    "clusters_practice",
+    "clusters_practice_themes",
+    "clusters_practicepartner",
+)
+
+
 def _derive(pattern: str) -> None:
     """Derived columns of the generated rows, computed in SQL as the services would."""
     statements = [
@@ -329,5 +360,9 @@ def _derive(pattern: str) -> None:
            ON CONFLICT (word) DO NOTHING""",
     ]
     with connection.cursor() as cursor:
+        # Fresh statistics first: on tables just filled by COPY, the planner would
+        # otherwise guess row counts and can pick a join that runs for many minutes.
+        cursor.execute(f"ANALYZE {', '.join(ANALYSED)}")
         for sql in statements:
             cursor.execute(sql, {"pattern": pattern} if "%(pattern)s" in sql else None)
+        cursor.execute(f"ANALYZE {', '.join(ANALYSED)}")
