@@ -119,9 +119,8 @@ def _delete_with_dependents(cursor, table: str, where: str, params: list) -> Non
     database, and its own cascade would load every row into memory)."""
     cursor.execute(REFERENCES, [table])
     for child, column, target in cursor.fetchall():
-        _delete_with_dependents(
-            cursor, child, f"{column} IN (SELECT {target} FROM {table} WHERE {where})", params  # noqa: S608
-        )
+        nested = f"{column} IN (SELECT {target} FROM {table} WHERE {where})"  # noqa: S608
+        _delete_with_dependents(cursor, child, nested, params)
     cursor.execute(f"DELETE FROM {table} WHERE {where}", params)  # noqa: S608 (catalogue names)
 
 
