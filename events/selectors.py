@@ -3,7 +3,20 @@
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 
@@ -25,8 +38,9 @@ def agenda_events(queryset: QuerySet) -> QuerySet:
 
 
 def upcoming_with_seats(limit: int = 3) -> list[Event]:
-    """The next published events with the seats left: in their workshops, or in the event
-    itself when it has no workshops (None when it has no limit)."""
+    """The next published events where a seat is still free: in their workshops, or in
+    the event itself when it has no workshops; an event without a limit always has one
+    (its ``seats_left`` is then None). Full events are left out, in SQL."""
     workshop_seats = (
         Workshop.objects.filter(event=OuterRef("pk"))
         .values("event")
@@ -45,7 +59,7 @@ def upcoming_with_seats(limit: int = 3) -> list[Event]:
         .annotate(total=Count("pk"))
         .values("total")
     )
-    events = list(
+    return list(
         Event.objects.published()
         .upcoming()
         .select_related("commune")
@@ -53,16 +67,17 @@ def upcoming_with_seats(limit: int = 3) -> list[Event]:
             workshop_seats=Subquery(workshop_seats),
             workshop_taken=Coalesce(Subquery(workshop_taken), 0),
             event_taken=Coalesce(Subquery(event_taken), 0),
-        )[:limit]
+        )
+        .annotate(
+            seats_left=Case(
+                When(workshop_seats__gt=0, then=F("workshop_seats") - F("workshop_taken")),
+                When(capacity__gt=0, then=F("capacity") - F("event_taken")),
+                default=Value(None),
+                output_field=IntegerField(),
+            )
+        )
+        .filter(Q(seats_left__gt=0) | Q(seats_left__isnull=True))[:limit]
     )
-    for event in events:
-        if event.workshop_seats:
-            event.seats_left = max(0, event.workshop_seats - event.workshop_taken)
-        elif event.capacity:
-            event.seats_left = max(0, event.capacity - event.event_taken)
-        else:
-            event.seats_left = None
-    return events
 
 
 def event_for_public(*, slug: str, user=None) -> Event:

@@ -187,3 +187,24 @@ def test_demo_data_is_idempotent_and_shows_the_banner(client, db):
 def test_demo_data_refuses_to_load_without_debug(db):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("load_demo_data")
+
+
+def test_home_lists_the_next_events_that_still_have_seats(client, db):
+    from tests.factories import make_event, register
+
+    full = make_event("Atelier complet", days_ahead=3, workshops=(("Petit atelier", 1),))
+    register(full, name="Ada Lovelace", workshops=[full.workshops.get()], notify=False)
+    open_event = make_event("Atelier ouvert", days_ahead=5, workshops=(("Grand atelier", 10),))
+    register(open_event, name="Alan Turing", workshops=[open_event.workshops.get()], notify=False)
+    make_event("Séminaire sans limite", days_ahead=7, workshops=())
+    make_event("Rencontre passée", days_ahead=-5)
+    make_event("Brouillon", days_ahead=4, published=False)
+
+    html = client.get("/").content.decode()
+    assert "Atelier complet" not in html
+    assert "Atelier ouvert" in html
+    assert "9 places restantes" in html
+    assert "Séminaire sans limite" in html
+    assert "Rencontre passée" not in html
+    assert "Brouillon" not in html
+    assert html.index("Atelier ouvert") < html.index("Séminaire sans limite")
