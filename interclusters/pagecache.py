@@ -2,8 +2,9 @@
 
 Views opt in with `@public_page`. A copy is keyed by the content version (one row in
 PostgreSQL, bumped after every committed change to the directory, surveys, mementos or
-events, and after every successful form post), the language, the htmx target and the
-full path, so a change made through any instance retires every copy at once. Copies
+events, and after every successful form post but those of views marked
+`@keeps_content`), the language, the htmx target and the full path, so a change made
+through any instance retires every copy at once. Copies
 also expire after PUBLIC_PAGE_CACHE_SECONDS (0 turns the cache off), for what changes
 with the clock alone (an event that starts, a survey that closes).
 
@@ -37,6 +38,13 @@ KEPT_HEADERS = ("Content-Language", "Vary")
 def public_page(view):
     """Mark a view (function or class) whose anonymous pages may be served from cache."""
     view.public_page = True
+    return view
+
+
+def keeps_content(view):
+    """Mark a view whose form posts never change what public pages show (signing in or
+    out, passwords), so that they leave the cached copies alone."""
+    view.keeps_content = True
     return view
 
 
@@ -78,9 +86,9 @@ def current_version() -> int:
     return ContentVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
 
 
-def _is_public(view_func) -> bool:
-    return getattr(view_func, "public_page", False) or getattr(
-        getattr(view_func, "view_class", None), "public_page", False
+def _marked(view_func, mark: str) -> bool:
+    return getattr(view_func, mark, False) or getattr(
+        getattr(view_func, "view_class", None), mark, False
     )
 
 
@@ -94,7 +102,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
-            if response.status_code < 400:
+            if response.status_code < 400 and not getattr(request, "_keeps_content", False):
                 content_changed()
             return response
         key = getattr(request, "_public_page_key", None)
@@ -103,11 +111,15 @@ class PublicPageCacheMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        # Switching language changes nothing either.
+        request._keeps_content = _marked(view_func, "keeps_content") or (
+            view_func.__module__ == "django.views.i18n"
+        )
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if (
             not seconds
             or request.method not in ("GET", "HEAD")
-            or not _is_public(view_func)
+            or not _marked(view_func, "public_page")
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or CookieStorage.cookie_name in request.COOKIES
         ):

@@ -20,7 +20,7 @@ from clusters.models import Theme
 from clusters.ratelimits import limit_posts
 from events import selectors as events_selectors
 from interclusters import forms, selectors, services, themes
-from interclusters.pagecache import public_page
+from interclusters.pagecache import keeps_content, public_page
 from interclusters.search import site_search
 from mementos import selectors as mementos_selectors
 from surveys import selectors as surveys_selectors
@@ -108,11 +108,13 @@ class SignUpView(InvalidFormStatusMixin, FormView):
 
 
 @limit_posts("sign-in", "SIGN_IN_RATE")
+@keeps_content
 class SignInView(InvalidFormStatusMixin, auth_views.LoginView):
     form_class = forms.SignInForm
     redirect_authenticated_user = True
 
 
+@keeps_content
 class SignOutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
@@ -187,6 +189,7 @@ class AccountDeleteView(LoginRequiredMixin, InvalidFormStatusMixin, FormView):
         return redirect("home")
 
 
+@keeps_content
 class PasswordChangeView(InvalidFormStatusMixin, auth_views.PasswordChangeView):
     form_class = forms.PasswordChangeForm
     success_url = reverse_lazy("accounts:dashboard")
@@ -197,6 +200,7 @@ class PasswordChangeView(InvalidFormStatusMixin, auth_views.PasswordChangeView):
         return response
 
 
+@keeps_content
 class PasswordResetView(InvalidFormStatusMixin, auth_views.PasswordResetView):
     form_class = forms.PasswordResetForm
     email_template_name = "emails/password_reset.txt"
@@ -206,6 +210,7 @@ class PasswordResetView(InvalidFormStatusMixin, auth_views.PasswordResetView):
     extra_email_context = {"site_name": gettext_lazy("Interclusters")}
 
 
+@keeps_content
 class PasswordResetConfirmView(InvalidFormStatusMixin, auth_views.PasswordResetConfirmView):
     form_class = forms.SetPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
