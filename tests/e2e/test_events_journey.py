@@ -1,13 +1,14 @@
 """Browser journeys through the calendar."""
 
 import re
+from datetime import timedelta
 
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from events import services
-from events.models import CallForParticipation, Proposal, Registration
+from events.models import CallForParticipation, Event, Proposal, Registration
 from tests.e2e.helpers import E2E, assert_accessible, sign_in
 from tests.events.test_ics_and_proposals import pdf_bytes
 from tests.factories import PASSWORD, make_event, register
@@ -110,9 +111,14 @@ def test_submit_a_proposal_with_its_pdf(page, member, tmp_path):
 
 
 def test_staff_check_people_in_on_a_phone(page, staff_editor):
-    event = make_event("Séminaire du jour", days_ahead=0)
+    event = make_event("Séminaire du jour", days_ahead=1)
     register(event, name="Anne Aubert", structure_name="Pays du Haut-Jura", notify=False)
     register(event, name="Bruno Barbier", notify=False)
+    # The day has come: the seminar started an hour ago, whatever the time of the run.
+    now = timezone.now()
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=7)
+    )
     page.set_viewport_size({"width": 390, "height": 844})
     sign_in(page, staff_editor.email, PASSWORD)
     page.goto(f"/agenda/{event.slug}/accueil/")
