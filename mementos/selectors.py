@@ -4,10 +4,10 @@ that they are asked to sign off."""
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from clusters.models import DirectoryEntry, Membership, Practice
+from clusters.models import DirectoryEntry, Membership, Practice, Theme
 from clusters.search import apply_search, clean_query
 from events.models import Event
 from mementos.models import Memento, Monograph, MonographReview
@@ -58,6 +58,7 @@ def memento_for(*, user, slug: str) -> Memento:
 @dataclass
 class MementoPage:
     memento: Memento
+    themes: list
     sections: list
     monographs: list
     partners: list
@@ -74,14 +75,14 @@ def memento_page(memento: Memento) -> MementoPage:
             "entry__slug", "entry__category", "entry__kind",
         )
     )  # fmt: skip
-    practice_ids = set(memento.practices.values_list("pk", flat=True)) | set(
-        Monograph.practices.through.objects.filter(monograph__memento=memento).values_list(
-            "practice_id", flat=True
-        )
-    )
+    # The memento's own practices and those of its case studies, in one query.
     practices = list(
         Practice.objects.published()
-        .filter(pk__in=practice_ids)
+        .filter(
+            pk__in=Practice.objects.filter(
+                Q(mementos=memento) | Q(monographs__memento=memento)
+            ).values("pk")
+        )
         .only("pk", "title", "slug", "summary")
         .order_by("title")
     )
@@ -97,6 +98,7 @@ def memento_page(memento: Memento) -> MementoPage:
     )
     return MementoPage(
         memento=memento,
+        themes=list(memento.themes.order_by("position", "name")),
         sections=list(memento.sections.all()),
         monographs=monographs,
         partners=partners,
@@ -116,6 +118,18 @@ def monograph_for(*, user, slug: str, monograph: str) -> Monograph:
     if found is None:
         raise Http404
     return found
+
+
+def monograph_themes(monograph: Monograph) -> list[Theme]:
+    """Its memento's themes and those of its practices: the theme pages that list it."""
+    return list(
+        Theme.objects.filter(
+            Q(mementos=monograph.memento_id)
+            | Q(practices__monographs=monograph, practices__state=Practice.State.PUBLISHED)
+        )
+        .distinct()
+        .order_by("position", "name")
+    )
 
 
 def monograph_practices(monograph: Monograph) -> list[Practice]:

@@ -70,6 +70,7 @@ def _monograph_context(monograph: Monograph) -> dict:
             if getattr(monograph, name)
         ],
         "practices": selectors.monograph_practices(monograph),
+        "themes": selectors.monograph_themes(monograph),
         "preview": not monograph.memento.is_public,
     }
 

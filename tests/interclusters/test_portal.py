@@ -120,6 +120,16 @@ def test_a_theme_page_follows_the_thread(client, portal, django_assert_max_num_q
     assert client.get("/themes/inconnu/").status_code == 404
 
 
+def test_mementos_case_studies_and_survey_results_link_back_to_their_themes(client, portal):
+    wood = f'href="/themes/{portal["wood"].slug}/"'
+    memento = portal["published"]
+    assert wood in client.get(memento.get_absolute_url()).content.decode()
+    monograph = memento.monographs.first()
+    assert wood in client.get(monograph.get_absolute_url()).content.decode()  # the memento's
+    results = client.get(f"/enquetes/{portal['survey'].slug}/resultats/").content.decode()
+    assert wood in results  # the themes the answers raised
+
+
 def test_unpublished_survey_results_stay_off_theme_pages(client, portal):
     Survey.objects.filter(pk=portal["survey"].pk).update(results_public=False)
     text = client.get(f"/themes/{portal['wood'].slug}/").content.decode()
