@@ -72,7 +72,7 @@ def memento_page(memento: Memento) -> MementoPage:
     monographs = list(
         memento.monographs.select_related("entry").only(
             "pk", "title", "slug", "summary", "position", "memento_id", "entry__name",
-            "entry__slug", "entry__category", "entry__kind",
+            "entry__slug", "entry__category", "entry__kind", "entry__published",
         )
     )  # fmt: skip
     # The memento's own practices and those of its case studies, in one query.

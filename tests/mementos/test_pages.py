@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 
 from mementos import services
-from mementos.models import Memento, Section
+from mementos.models import Memento, Monograph, Section
 from tests.mementos.conftest import make_memento, pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -190,6 +190,11 @@ def test_pages_run_a_fixed_number_of_queries(
     for position in range(3, 9):
         Section.objects.create(memento=published, position=position, title="Encore", body="x")
     published.practices.add(directory["wood"])
+    for n, key in enumerate(["bois", "labo", "metropole"]):  # case studies of structures
+        Monograph.objects.create(
+            memento=published, slug=f"cas-{n}", title=f"Cas {n}", position=10 + n,
+            entry=directory[key], summary="Un cas.",
+        )  # fmt: skip
     services.memento_index(published)
     for url in pages:
         with django_assert_max_num_queries(counts[url]):
