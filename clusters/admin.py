@@ -5,7 +5,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -35,6 +34,7 @@ from clusters.models import (
     Theme,
     setting_for_density,
 )
+from interclusters.adminpages import intermediate_page
 
 
 @admin.register(Region)
@@ -350,20 +350,8 @@ class ReasonForm(forms.Form):
         label=gettext_lazy("Motif, envoyé par e-mail à l'auteur"),
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         max_length=2000,
+        error_messages={"required": gettext_lazy("Indiquez le motif : il est envoyé à l'auteur.")},
     )
-
-
-def reason_page(request, modeladmin, *, title: str, objects, form: ReasonForm, action: str):
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "objects": objects,
-        "form": form,
-        "action": action,
-        "opts": modeladmin.model._meta,
-        "ids": [obj.pk for obj in objects],
-    }
-    return TemplateResponse(request, "admin/clusters/reason_form.html", context)
 
 
 # --- Practices --------------------------------------------------------------------------
@@ -427,9 +415,10 @@ def reject_practices(modeladmin, request, queryset):
             return None
     else:
         form = ReasonForm()
-    return reason_page(
+    return intermediate_page(
         request,
         modeladmin,
+        button=_("Refuser et prévenir"),
         title=_("Refuser des pratiques"),
         objects=list(queryset),
         form=form,
@@ -542,13 +531,13 @@ class PracticeAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return HttpResponseRedirect(reverse("admin:clusters_practice_change", args=[pk]))
-        return reason_page(
+        return intermediate_page(
             request,
             self,
+            button=_("Refuser et prévenir"),
             title=_("Refuser la pratique « %(title)s »") % {"title": practice.title},
             objects=[practice],
             form=form,
-            action="",
         )
 
 
@@ -609,9 +598,10 @@ def reject_changes(modeladmin, request, queryset):
             return None
     else:
         form = ReasonForm()
-    return reason_page(
+    return intermediate_page(
         request,
         modeladmin,
+        button=_("Refuser et prévenir"),
         title=_("Refuser des modifications de fiches"),
         objects=list(pending),
         form=form,

@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -20,20 +19,7 @@ from events.models import (
     Workshop,
     WorkshopChoice,
 )
-
-
-def intermediate_page(request, modeladmin, *, title: str, form, objects, action: str, button: str):
-    context = {
-        **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "objects": objects,
-        "form": form,
-        "action": action,
-        "button": button,
-        "opts": modeladmin.model._meta,
-        "ids": [obj.pk for obj in objects],
-    }
-    return TemplateResponse(request, "admin/intermediate_form.html", context)
+from interclusters.adminpages import intermediate_page
 
 
 class WorkshopInline(admin.TabularInline):

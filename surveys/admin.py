@@ -5,7 +5,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from clusters.admin import OrganisationAdmin, TerritoryAdmin
 from clusters.filters import place_choices
 from clusters.models import STRUCTURE_KINDS, TERRITORY_KINDS, DirectoryEntry, Theme
+from interclusters.adminpages import admin_page, intermediate_page
 from surveys import services
 from surveys.forms import validate_condition
 from surveys.models import Answer, Choice, Invitation, Question, Response, Section, Survey
@@ -22,14 +22,6 @@ LOCKED = gettext_lazy(
     "Des réponses existent déjà : ce changement les rendrait fausses. Dupliquez l'enquête "
     "pour en préparer une nouvelle version."
 )
-
-
-def _page(request, modeladmin, template: str, **context) -> TemplateResponse:
-    return TemplateResponse(
-        request,
-        template,
-        {**modeladmin.admin_site.each_context(request), "opts": modeladmin.model._meta, **context},
-    )
 
 
 # --- Builder -----------------------------------------------------------------------------------
@@ -161,7 +153,7 @@ class SurveyAdmin(admin.ModelAdmin):
                     reverse("admin:surveys_invitation_changelist")
                     + f"?survey__id__exact={survey.pk}"
                 )
-        return _page(
+        return admin_page(
             request,
             self,
             "admin/surveys/invite.html",
@@ -366,16 +358,14 @@ def invite_entries(modeladmin, request, queryset):
             return None
     else:
         form = PickSurvey()
-    return _page(
+    return intermediate_page(
         request,
         modeladmin,
-        "admin/intermediate_form.html",
         title=_("Inviter à une enquête"),
         form=form,
         objects=list(queryset),
         action="invite_entries",
         button=_("Inviter"),
-        ids=[e.pk for e in queryset],
     )
 
 
@@ -451,16 +441,14 @@ def tag_answers(modeladmin, request, queryset):
             return None
     else:
         form = TagForm()
-    return _page(
+    return intermediate_page(
         request,
         modeladmin,
-        "admin/intermediate_form.html",
         title=_("Étiqueter des réponses"),
         form=form,
         objects=list(queryset),
         action="tag_answers",
         button=_("Étiqueter"),
-        ids=[a.pk for a in queryset],
     )
 
 

@@ -4,6 +4,7 @@ import re
 
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.html import escape
 
 from clusters.models import DirectoryEntry, Practice
 
@@ -61,6 +62,8 @@ def test_refusal_needs_a_reason_which_the_author_receives(
     assert "Motif, envoyé par e-mail" in staff_client.get(url).content.decode()
     response = staff_client.post(url, {"reason": ""})
     assert response.status_code == 200
+    assert escape("Indiquez le motif : il est envoyé à l'auteur.") in response.content.decode()
+    assert 'name="action"' not in response.content.decode()  # it posts back to itself
     assert Practice.objects.get(pk=practice.pk).state == "proposed"
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(url, {"reason": "Hors du champ du programme."})
