@@ -19,24 +19,18 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.servers import LOOPBACK, signed_in_session, start, stop, wait_until_up  # noqa: E402
+
 ENV = {
-    "DEBUG": "0",
+    **LOOPBACK,
     "SECRET_KEY": "bench-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "SECURE_SSL_REDIRECT": "0",
-    "SESSION_COOKIE_SECURE": "0",
-    "CSRF_COOKIE_SECURE": "0",
-    "LOG_LEVEL": "WARNING",
 }
 
 
@@ -77,9 +71,7 @@ def ensure_scale_data() -> None:
 
 def staff_session() -> str:
     """A signed-in staff editor's session key, for the staff pages."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import Group
-    from django.contrib.sessions.backends.db import SessionStore
 
     from interclusters.models import User
     from interclusters.permissions import FRANCE_CLUSTERS_TEAM
@@ -88,12 +80,7 @@ def staff_session() -> str:
         email="bench-staff@exemple.fr", defaults={"first_name": "Bench", "is_staff": True}
     )
     user.groups.add(Group.objects.get(name=FRANCE_CLUSTERS_TEAM))
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
+    return signed_in_session(user)
 
 
 def pages() -> list[tuple[str, str]]:
@@ -218,42 +205,6 @@ def target(name: str) -> int | None:
     return 150
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(  # noqa: S603 (our own command line)
-        [
-            str(gunicorn),
-            "interclusters.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--log-level",
-            "warning",
-            "--access-logfile",
-            "/dev/null",
-        ],  # fmt: skip
-        cwd=BASE_DIR,
-        env={**os.environ, **ENV},
-        start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
-
-
 def ab(url: str, requests: int, concurrency: int, cookie: str = "") -> dict:
     extra = ["-C", cookie] if cookie else []
     concurrency = min(concurrency, requests)  # ab refuses more connections than requests
@@ -293,9 +244,10 @@ def main() -> None:
     paths = pages()
     session = staff_session()
     queries = count_queries(paths, session)
-    server = start_server(args.port, args.workers)
+    server = start(args.port, env={**os.environ, **ENV}, workers=args.workers, threads=1)
     results = []
     try:
+        wait_until_up(args.port)
         for index, (name, path) in enumerate(paths):
             url = f"http://127.0.0.1:{args.port}{path}"
             cookie = f"{settings.SESSION_COOKIE_NAME}={session}" if "staff" in name else ""
@@ -331,7 +283,7 @@ def main() -> None:
                 flush=True,
             )
     finally:
-        stop_server(server)
+        stop(server)
         shutil.rmtree(Path(settings.STATIC_ROOT) / "bench", ignore_errors=True)
 
     print(

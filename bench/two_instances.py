@@ -19,9 +19,6 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import signal
-import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -33,16 +30,13 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.servers import LOOPBACK, NoRedirect, post_form, running, signed_in_session  # noqa: E402
+
 ENV = {
-    "DEBUG": "0",
+    **LOOPBACK,
     "SECRET_KEY": os.environ.get(
         "SECRET_KEY", "two-instances-only-not-a-secret-0123456789-abcdefghijklmnop"
     ),
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "SECURE_SSL_REDIRECT": "0",
-    "SESSION_COOKIE_SECURE": "0",
-    "CSRF_COOKIE_SECURE": "0",
-    "LOG_LEVEL": "WARNING",
     "EMAIL_BACKEND": "console",
     # Generous limits: this script is the only client.
     "REGISTRATION_RATE": "1000/m",
@@ -51,7 +45,6 @@ ENV = {
 }
 PREFIX = "deux-instances"
 PASSWORD = "deux-instances-mot-de-passe"  # noqa: S105 (throwaway accounts, deleted at the end)
-CSRF = "b" * 32  # a fixed token, sent as cookie and header
 
 
 def django_setup() -> None:
@@ -60,69 +53,6 @@ def django_setup() -> None:
     import django
 
     django.setup()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start(port: int) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    return subprocess.Popen(  # noqa: S603 (our own command line)
-        [
-            str(gunicorn),
-            "interclusters.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--worker-class",
-            "gthread",
-            "--no-control-socket",
-            "--log-level",
-            "warning",
-        ],  # fmt: skip
-        cwd=BASE_DIR,
-        env={**os.environ, **ENV},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-
-
-def wait_until_up(port: int) -> None:
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"gunicorn on port {port} did not start")
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def post(url: str, data: dict, cookies: str) -> int:
-    request = urllib.request.Request(
-        url,
-        data=urllib.parse.urlencode(data, doseq=True).encode(),
-        headers={
-            "Cookie": f"{cookies}; csrftoken={CSRF}",
-            "X-CSRFToken": CSRF,
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
-    try:
-        return urllib.request.build_opener(NoRedirect).open(request, timeout=60).status
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def check(label: str, ok: bool, detail: str = "") -> bool:
@@ -164,8 +94,6 @@ def sessions_are_shared(ports: list[int], email: str) -> bool:
 
 def main() -> int:
     django_setup()
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core import mail  # noqa: F401 (the console backend prints to the servers)
 
     from clusters.models import DirectoryEntry
@@ -184,14 +112,7 @@ def main() -> int:
             first_name="Deux", last_name="Instances",
         )  # fmt: skip
         people.append(user)
-    sessions = []
-    for user in people:
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
-        sessions.append(session.session_key)
+    sessions = [signed_in_session(user) for user in people]
     event = make_event(f"{PREFIX} journée", workshops=(("Atelier de dix places", 10),))
     workshop = event.workshops.get()
     entry = make_entry(f"{PREFIX} pôle", email="contact@deux-instances.exemple.fr")
@@ -203,65 +124,59 @@ def main() -> int:
 
     answer_everything(Client(), _questions(survey), f"/enquetes/r/{invitation.token}/")
 
-    ports = [free_port(), free_port()]
-    servers = [start(port) for port in ports]
     results = []
     try:
-        for port in ports:
-            wait_until_up(port)
-        print(f"Two instances: 127.0.0.1:{ports[0]} and 127.0.0.1:{ports[1]}", flush=True)
-        results.append(sessions_are_shared(ports, people[0].email))
+        with running(2, env={**os.environ, **ENV}) as ports:
+            print(f"Two instances: 127.0.0.1:{ports[0]} and 127.0.0.1:{ports[1]}", flush=True)
+            results.append(sessions_are_shared(ports, people[0].email))
 
-        def register(index: int) -> int:
-            return post(
-                f"http://127.0.0.1:{ports[index % 2]}/agenda/{event.slug}/inscription/",
-                {"full_name": f"Personne {index}", "email": people[index].email,
-                 "structure_name": "", "consent": "on", "slot_1": str(workshop.pk)},
-                f"sessionid={sessions[index]}",
-            )  # fmt: skip
+            def register(index: int) -> int:
+                return post_form(
+                    f"http://127.0.0.1:{ports[index % 2]}/agenda/{event.slug}/inscription/",
+                    {"full_name": f"Personne {index}", "email": people[index].email,
+                     "structure_name": "", "consent": "on", "slot_1": str(workshop.pk)},
+                    session=sessions[index],
+                )  # fmt: skip
 
-        started = time.monotonic()
-        with ThreadPoolExecutor(max_workers=60) as pool:
-            codes = list(pool.map(register, range(60)))
-        elapsed = time.monotonic() - started
-        choices = WorkshopChoice.objects.filter(workshop=workshop)
-        confirmed = choices.filter(status=Status.CONFIRMED).count()
-        waiting = sorted(
-            choices.filter(status=Status.WAITLISTED).values_list("waitlist_position", flat=True)
-        )
-        results.append(check(
-            "60 registrations at once over both instances",
-            codes.count(302) == 60, f"{elapsed:.1f} s, answers {sorted(set(codes))}",
-        ))  # fmt: skip
-        results.append(check(
-            "capacity held: 10 confirmed, waitlist 1–50 without gaps",
-            confirmed == 10 and waiting == list(range(1, 51)),
-            f"{confirmed} confirmed, {len(waiting)} waiting, "
-            f"{Registration.objects.filter(event=event).count()} registrations",
-        ))  # fmt: skip
+            started = time.monotonic()
+            with ThreadPoolExecutor(max_workers=60) as pool:
+                codes = list(pool.map(register, range(60)))
+            elapsed = time.monotonic() - started
+            choices = WorkshopChoice.objects.filter(workshop=workshop)
+            confirmed = choices.filter(status=Status.CONFIRMED).count()
+            waiting = sorted(
+                choices.filter(status=Status.WAITLISTED).values_list("waitlist_position", flat=True)
+            )
+            results.append(check(
+                "60 registrations at once over both instances",
+                codes.count(302) == 60, f"{elapsed:.1f} s, answers {sorted(set(codes))}",
+            ))  # fmt: skip
+            results.append(check(
+                "capacity held: 10 confirmed, waitlist 1–50 without gaps",
+                confirmed == 10 and waiting == list(range(1, 51)),
+                f"{confirmed} confirmed, {len(waiting)} waiting, "
+                f"{Registration.objects.filter(event=event).count()} registrations",
+            ))  # fmt: skip
 
-        def submit(index: int) -> int:
-            return post(
-                f"http://127.0.0.1:{ports[index % 2]}/enquetes/r/{invitation.token}/envoyer/",
-                {}, "",
-            )  # fmt: skip
+            def submit(index: int) -> int:
+                return post_form(
+                    f"http://127.0.0.1:{ports[index % 2]}/enquetes/r/{invitation.token}/envoyer/",
+                    {},
+                )
 
-        with ThreadPoolExecutor(max_workers=20) as pool:
-            codes = list(pool.map(submit, range(20)))
-        responses = Response.objects.filter(survey=survey)
-        results.append(check(
-            "20 survey submissions at once over both instances",
-            codes.count(302) == 20, f"answers {sorted(set(codes))}",
-        ))  # fmt: skip
-        results.append(check(
-            "one response per structure, submitted once",
-            responses.count() == 1 and responses.get().status == Response.Status.SUBMITTED,
-            f"{responses.count()} response(s)",
-        ))  # fmt: skip
+            with ThreadPoolExecutor(max_workers=20) as pool:
+                codes = list(pool.map(submit, range(20)))
+            responses = Response.objects.filter(survey=survey)
+            results.append(check(
+                "20 survey submissions at once over both instances",
+                codes.count(302) == 20, f"answers {sorted(set(codes))}",
+            ))  # fmt: skip
+            results.append(check(
+                "one response per structure, submitted once",
+                responses.count() == 1 and responses.get().status == Response.Status.SUBMITTED,
+                f"{responses.count()} response(s)",
+            ))  # fmt: skip
     finally:
-        for server in servers:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
         cleanup()
     assert Survey.objects.filter(slug__startswith=PREFIX).count() == 0
     assert not Event.objects.filter(slug__startswith=PREFIX).exists()
