@@ -1,12 +1,11 @@
 """Pages of the directory, the practices and the map; thin: selectors read, services write."""
 
-import csv
-from collections.abc import Iterator
+from itertools import chain
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -20,6 +19,7 @@ from clusters.pagination import ranked_page
 from clusters.ratelimits import limit_posts
 from clusters.search import Unaccented, clean_query, plain
 from clusters.text import render_markdown, render_plain
+from interclusters.exports import csv_response
 from interclusters.pagecache import public_page
 
 PAGE_SIZE = 20
@@ -193,27 +193,6 @@ def entry_autocomplete(request: HttpRequest) -> JsonResponse:
 # --- Exports ---------------------------------------------------------------------------
 
 
-class Echo:
-    """A file-like object that hands back what it is given, for streaming CSV."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_response(filename: str, header: list[str], rows: Iterator[list]) -> StreamingHttpResponse:
-    writer = csv.writer(Echo(), delimiter=";")
-
-    def lines():
-        # A byte order mark, so that Excel reads UTF-8; semicolons, as French Excel expects.
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _bad_filters(filterset) -> HttpResponse | None:
     if filterset.is_bound and filterset.errors:
         messages_ = "; ".join(
@@ -298,7 +277,7 @@ def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
                     phone, _number(lat), _number(lon), f"{base}{folder}/{slug}/",
                 ]  # fmt: skip
 
-    return _csv_response("annuaire-interclusters.csv", header, lines())
+    return csv_response("annuaire-interclusters", chain([header], lines()))
 
 
 @require_GET
@@ -368,7 +347,7 @@ def practice_export(request: HttpRequest, fmt: str) -> HttpResponse:
                     f"{base}{slug}/",
                 ]  # fmt: skip
 
-    return _csv_response("pratiques-interclusters.csv", header, lines())
+    return csv_response("pratiques-interclusters", chain([header], lines()))
 
 
 def _number(value: float | None) -> str:

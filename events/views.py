@@ -1,8 +1,5 @@
 """Pages of the calendar; thin: selectors read, services write."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -21,6 +18,7 @@ from clusters.text import render_markdown
 from events import forms, selectors, services
 from events.ics import event_calendar
 from events.models import Event, Registration, Status
+from interclusters.exports import csv_response, xlsx_response
 from interclusters.pagecache import public_page
 
 ICS_TYPE = "text/calendar; charset=utf-8"
@@ -349,27 +347,5 @@ def attendees_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         )
     filename = f"inscrits-{event.slug}"
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = _("Inscrits")[:31]
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+        return xlsx_response(filename, _("Inscrits"), [header, *rows])
+    return csv_response(filename, [header, *rows])

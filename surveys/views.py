@@ -1,15 +1,12 @@
 """Answering a survey (from an invitation link, as a representative, or in staff preview),
 its results for the staff and for the public, and its exports."""
 
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +18,7 @@ from django_ratelimit.exceptions import Ratelimited
 from clusters.models import DirectoryEntry, Region
 from clusters.ratelimits import by_client_ip
 from clusters.text import render_markdown
+from interclusters.exports import csv_response, xlsx_response
 from interclusters.pagecache import public_page
 from surveys import forms, selectors, services
 from surveys.models import Answer, AnswerChoice, Invitation, Question, Response, Survey
@@ -440,32 +438,5 @@ def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     rows = _export_rows(survey, selectors.submitted(survey, region=region, kind=kind))
     filename = f"reponses-{survey.slug}"
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(_("Réponses")[:31])
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
-
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo(), delimiter=";")
-
-    def lines():
-        yield "\ufeff"
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+        return xlsx_response(filename, _("Réponses"), rows)
+    return csv_response(filename, rows)

@@ -58,7 +58,8 @@ def test_attendee_exports_are_staff_only_and_complete(client, member, staff_edit
         assert client.get(url).status_code == 403
         client.logout()
     client.force_login(staff_editor)
-    text = client.get(f"/agenda/{event.slug}/inscrits.csv").content.decode("utf-8-sig")
+    response = client.get(f"/agenda/{event.slug}/inscrits.csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [(r["Nom et prénom"], r["Ateliers"]) for r in rows] == [
         ("Anne Aubert", "Atelier bois (confirmée)"),
