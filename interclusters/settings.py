@@ -148,8 +148,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-AXES_IPWARE_PROXY_COUNT = PROXY_COUNT
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Lockouts see the client's address as the rate limits do, behind PROXY_COUNT proxies.
+AXES_CLIENT_IP_CALLABLE = "clusters.ratelimits.client_ip"
 
 # Internationalisation: French first, English available.
 LANGUAGE_CODE = "fr"

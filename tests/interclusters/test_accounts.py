@@ -109,6 +109,38 @@ def test_another_account_is_not_locked_by_someone_elses_failures(
     assert response.status_code == 302
 
 
+def test_behind_a_proxy_a_lockout_holds_the_client_and_not_the_proxy(
+    client, member, password, settings
+):
+    """The proxy's address is everybody's: locking it would lock every visitor out."""
+    from axes.models import AccessAttempt
+
+    settings.PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(5):
+        client.post(
+            LOGIN,
+            {"username": member.email, "password": "pas-le-bon"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+            **proxy,
+        )
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.7"]
+    locked = client.post(
+        LOGIN,
+        {"username": member.email, "password": password},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+        **proxy,
+    )
+    assert locked.status_code == 429
+    elsewhere = client.post(
+        LOGIN,
+        {"username": member.email, "password": password},
+        HTTP_X_FORWARDED_FOR="198.51.100.4",
+        **proxy,
+    )
+    assert elsewhere.status_code == 302
+
+
 def test_mon_espace_asks_anonymous_visitors_to_sign_in(client, db):
     response = client.get("/compte/")
     assert response.status_code == 302
