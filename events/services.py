@@ -211,20 +211,7 @@ def _promote_in_workshop(workshop: Workshop) -> WorkshopChoice | None:
     waiting.status, waiting.waitlist_position = Status.CONFIRMED, None
     waiting.promoted_at = timezone.now()
     waiting.save(update_fields=["status", "waitlist_position", "promoted_at"])
-    registration = waiting.registration
-    context = {
-        "registration": registration,
-        "event": registration.event,
-        "workshop": workshop,
-        "manage_url": absolute_url(registration.get_manage_url()),
-    }
-    address = registration.email
-    attachment = _ics_attachment(registration)
-    transaction.on_commit(
-        lambda: send_templated_mail(
-            "registration_promoted", context, [address], attachments=[attachment]
-        )
-    )
+    _tell_promoted(waiting.registration, waiting.registration.event, workshop)
     return waiting
 
 
@@ -239,20 +226,25 @@ def _promote_in_event(event: Event) -> Registration | None:
         return None
     waiting.status, waiting.waitlist_position = Status.CONFIRMED, None
     waiting.save(update_fields=["status", "waitlist_position", "updated_at"])
+    _tell_promoted(waiting, event, None)
+    return waiting
+
+
+def _tell_promoted(registration: Registration, event: Event, workshop: Workshop | None) -> None:
+    """Once the promotion is committed, mail the person their seat and calendar file."""
     context = {
-        "registration": waiting,
+        "registration": registration,
         "event": event,
-        "workshop": None,
-        "manage_url": absolute_url(waiting.get_manage_url()),
+        "workshop": workshop,
+        "manage_url": absolute_url(registration.get_manage_url()),
     }
-    address = waiting.email
-    attachment = _ics_attachment(waiting)
+    address = registration.email
+    attachment = _ics_attachment(registration)
     transaction.on_commit(
         lambda: send_templated_mail(
             "registration_promoted", context, [address], attachments=[attachment]
         )
     )
-    return waiting
 
 
 @transaction.atomic
