@@ -7,7 +7,7 @@ loads every page kind with ApacheBench (ab) at 16 concurrent connections. Per pa
 prints requests/s, p50/p95/p99, the SQL queries of a fresh render, the ratio of its
 requests/s to the same HTML served as a static file by the same server, and the time a
 single fresh render takes (what the first visitor after a change of content waits, as
-anonymous visitors are otherwise served the cached copy: interclusters.pagecache).
+anonymous visitors are otherwise served the cached copy: core.pagecache).
 Targets: p95 ≤ 150 ms for public pages, ≤ 250 ms for searches, ≤ 12 queries; exports
 and staff pages are reported, not judged. Figures go to var/bench/results.json.
 """
@@ -73,8 +73,8 @@ def staff_session() -> str:
     """A signed-in staff editor's session key, for the staff pages."""
     from django.contrib.auth.models import Group
 
+    from core.permissions import FRANCE_CLUSTERS_TEAM
     from interclusters.models import User
-    from interclusters.permissions import FRANCE_CLUSTERS_TEAM
 
     user, _created = User.objects.get_or_create(
         email="bench-staff@exemple.fr", defaults={"first_name": "Bench", "is_staff": True}

@@ -34,7 +34,7 @@ from clusters.models import (
     Theme,
     setting_for_density,
 )
-from interclusters.adminpages import intermediate_page
+from core.adminpages import intermediate_page
 
 
 @admin.register(Region)

@@ -20,7 +20,7 @@ from clusters.models import (
     Setting,
     Theme,
 )
-from clusters.search import SearchOutcome, search
+from core.search import SearchOutcome, search
 
 YES_NO = [("1", _("oui")), ("0", _("non"))]
 FIRST_YEAR, LAST_YEAR = 1990, 2100

@@ -1,38 +1,17 @@
 """Forms of the directory: they validate, the services write."""
 
-import re
-
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import DirectoryEntry, FundingMeasure, Practice, PracticePartner, Theme
-from clusters.search import Unaccented, plain
 from clusters.services import PartnerInput
+from core.forms import CrispyMixin, validate_no_html
+from core.search import Unaccented, plain
 
-# A tag opening or closing, or an HTML comment: plain-text fields refuse them.
-HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>?")
 MAX_LINKS = 10
 CURRENT_YEAR_MAX = 2100
-
-
-def validate_no_html(value: str) -> None:
-    if value and HTML_TAG.search(value):
-        raise ValidationError(
-            _("Les balises HTML ne sont pas acceptées dans ce champ."), code="html"
-        )
-
-
-class CrispyMixin:
-    """crispy-forms set up once: templates write the <form> tag and the buttons."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
 
 class PracticeProposalForm(CrispyMixin, forms.ModelForm):

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clusters.search import Unaccented
+from core.search import Unaccented
 
 
 class Region(models.Model):
@@ -685,20 +685,3 @@ class PracticeLink(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-
-class SearchWord(models.Model):
-    """The vocabulary of published content (unaccented, lower case), to correct typos
-    in searches by trigram similarity."""
-
-    word = models.CharField(max_length=100, unique=True)
-
-    class Meta:
-        verbose_name = _("mot du vocabulaire")
-        verbose_name_plural = _("vocabulaire de recherche")
-        indexes = [
-            GinIndex(OpClass("word", name="gin_trgm_ops"), name="searchword_trgm"),
-        ]
-
-    def __str__(self) -> str:
-        return self.word

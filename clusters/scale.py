@@ -89,7 +89,7 @@ def scale_data_vacuum() -> None:
     tables = [
         "clusters_directoryentry", "clusters_directoryentry_themes", "clusters_practice",
         "clusters_practicepartner", "clusters_practice_themes",
-        "clusters_practice_funding_measures", "clusters_searchword",
+        "clusters_practice_funding_measures", "core_searchword",
     ]  # fmt: skip
     with connection.cursor() as cursor:
         for table in tables:
@@ -352,7 +352,7 @@ def _derive(pattern: str) -> None:
                   GROUP BY pp.entry_id) n
           WHERE n.entry_id = e.id AND e.slug LIKE %(pattern)s""",
         # The vocabulary for typo correction.
-        """INSERT INTO clusters_searchword (word)
+        """INSERT INTO core_searchword (word)
            SELECT word FROM ts_stat($$SELECT to_tsvector('simple', public.f_unaccent(
                title || ' ' || summary)) FROM clusters_practice WHERE state = 'published'$$)
             WHERE length(word) BETWEEN 3 AND 100 AND word ~ '^[[:alpha:]]+$'

@@ -32,8 +32,8 @@ from clusters.models import (
     Setting,
     Theme,
 )
-from clusters.notifications import absolute_url, send_templated_mail, staff_recipients
-from clusters.search import document_vector, vocabulary_add
+from core.mail import absolute_url, send_templated_mail, staff_recipients
+from core.search import document_vector, vocabulary_add
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BATCH_SIZE = 2000

@@ -15,12 +15,12 @@ from django.views.generic import FormView, TemplateView
 from clusters import forms, selectors, services
 from clusters.filters import SearchFilterSet
 from clusters.models import Category, DirectoryEntry, Practice, PracticePartner
-from clusters.pagination import ranked_page
-from clusters.ratelimits import limit_posts
-from clusters.search import Unaccented, clean_query, plain
-from clusters.text import render_markdown, render_plain
-from interclusters.exports import csv_response
-from interclusters.pagecache import public_page
+from core.exports import csv_response
+from core.pagecache import public_page
+from core.pagination import ranked_page
+from core.ratelimits import limit_posts
+from core.search import Unaccented, clean_query, plain
+from core.text import render_markdown, render_plain
 
 PAGE_SIZE = 20
 EXPORT_CHUNK = 2000

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from core.adminpages import intermediate_page
 from events import services
 from events.models import (
     CallForParticipation,
@@ -19,7 +20,6 @@ from events.models import (
     Workshop,
     WorkshopChoice,
 )
-from interclusters.adminpages import intermediate_page
 
 
 class WorkshopInline(admin.TabularInline):

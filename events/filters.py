@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.filters import place_choices
 from clusters.models import Theme
-from clusters.search import clean_query, search_query
+from core.search import clean_query, search_query
 from events.models import Event
 
 

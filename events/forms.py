@@ -5,9 +5,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clusters.forms import CrispyMixin, validate_no_html
 from clusters.models import Theme
-from clusters.uploads import MB, PdfValidator
+from core.forms import CrispyMixin, validate_no_html
+from core.uploads import MB, PdfValidator
 from events.models import Proposal, Workshop
 from events.selectors import Slot
 

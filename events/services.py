@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import DirectoryEntry
-from clusters.notifications import absolute_url, send_templated_mail
-from clusters.search import document_vector
+from core.mail import absolute_url, send_templated_mail
+from core.search import document_vector
 from events.ics import event_calendar
 from events.models import (
     Event,

@@ -13,13 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
 from clusters.models import DirectoryEntry, Membership
-from clusters.ratelimits import limit_posts
-from clusters.text import render_markdown
+from core.exports import csv_response, xlsx_response
+from core.pagecache import public_page
+from core.ratelimits import limit_posts
+from core.text import render_markdown
 from events import forms, selectors, services
 from events.ics import event_calendar
 from events.models import Event, Registration, Status
-from interclusters.exports import csv_response, xlsx_response
-from interclusters.pagecache import public_page
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 

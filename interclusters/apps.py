@@ -8,11 +8,6 @@ class InterclustersConfig(AppConfig):
     name = "interclusters"
     verbose_name = _("Comptes et site")
 
-    def ready(self) -> None:
-        from interclusters.pagecache import connect_signals
-
-        connect_signals()
-
 
 class StaticFilesConfig(BaseStaticFilesConfig):
     """Django's static files, minus the files of third-party packages that point to

@@ -13,9 +13,9 @@ from django.core.cache import cache
 from django.db import transaction
 
 from clusters.demo import directory_demo_load
+from core.permissions import FRANCE_CLUSTERS_TEAM, MEMENTO_PUBLISHERS
 from events.demo import events_demo_load
 from interclusters.models import User
-from interclusters.permissions import FRANCE_CLUSTERS_TEAM, MEMENTO_PUBLISHERS
 from interclusters.selectors import DEMO_CACHE_KEY
 from mementos.demo import mementos_demo_load
 from surveys.demo import surveys_demo_load

@@ -4,22 +4,8 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from clusters.forms import CrispyMixin, validate_no_html
+from core.forms import BaseForm, BaseModelForm, CrispyMixin, PlainTextField
 from interclusters.models import User, UserManager
-
-
-class BaseForm(CrispyMixin, forms.Form):
-    pass
-
-
-class BaseModelForm(CrispyMixin, forms.ModelForm):
-    pass
-
-
-class PlainTextField(forms.CharField):
-    """A one-line text field that strips spaces and refuses HTML."""
-
-    default_validators = [validate_no_html]
 
 
 class SignUpForm(BaseForm):

@@ -76,18 +76,3 @@ class User(AbstractUser):
     def save(self, *args, **kwargs) -> None:
         self.email = UserManager.normalize_email(self.email)
         super().save(*args, **kwargs)
-
-
-class ContentVersion(models.Model):
-    """One row whose counter grows whenever published content may have changed. Cached
-    copies of public pages carry the counter they were made at, so a change anywhere,
-    on any instance, retires them all (see interclusters.pagecache)."""
-
-    counter = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("version du contenu")
-        verbose_name_plural = _("versions du contenu")
-
-    def __str__(self) -> str:
-        return str(self.counter)

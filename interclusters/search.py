@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Category, DirectoryEntry, Practice
-from clusters.search import clean_query, corrected_query, search_query
+from core.search import clean_query, corrected_query, search_query
 from events.models import Event
 from mementos.models import Memento, Monograph
 

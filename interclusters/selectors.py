@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from clusters.models import DirectoryEntry, Practice, Theme
-from interclusters.db import count_many
+from core.db import count_many
 
 DEMO_CACHE_KEY = "interclusters:demo-data-loaded"
 

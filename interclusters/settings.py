@@ -42,6 +42,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    "core",
     "interclusters",
     "clusters",
     "surveys",
@@ -76,7 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "interclusters.pagecache.PublicPageCacheMiddleware",
+    "core.pagecache.PublicPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -115,7 +116,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://interclusters")}
 # Anonymous visitors' copies of public pages, retired at every change of content
-# (interclusters.pagecache); 0 turns them off.
+# (core.pagecache); 0 turns them off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
 AUTH_USER_MODEL = "interclusters.User"
@@ -149,7 +150,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 # Lockouts see the client's address as the rate limits do, behind PROXY_COUNT proxies.
-AXES_CLIENT_IP_CALLABLE = "clusters.ratelimits.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimits.client_ip"
 
 # Internationalisation: French first, English available.
 LANGUAGE_CODE = "fr"

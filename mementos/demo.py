@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from clusters import services as directory_services
 from clusters.models import Category, Commune, DirectoryEntry, Practice, Theme
-from clusters.search import plain
+from core.search import plain
 from events.models import Workshop
 from mementos import data, services
 from mementos.models import Memento, Monograph, Section

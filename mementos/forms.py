@@ -5,8 +5,8 @@ from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from clusters.forms import CrispyMixin, validate_no_html
-from clusters.uploads import MB, PdfValidator, image_resized
+from core.forms import CrispyMixin, validate_no_html
+from core.uploads import MB, PdfValidator, image_resized
 from mementos import services
 from mementos.models import Memento, MonographReview
 

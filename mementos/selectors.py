@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from clusters.models import DirectoryEntry, Membership, Practice, Theme
-from clusters.search import apply_search, clean_query
+from core.search import apply_search, clean_query
 from events.models import Event
 from mementos.models import Memento, Monograph, MonographReview
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import Membership
-from clusters.notifications import absolute_url, send_templated_mail, staff_recipients
-from clusters.search import document_vector, vocabulary_add
-from clusters.text import render_markdown
+from core.mail import absolute_url, send_templated_mail, staff_recipients
+from core.search import document_vector, vocabulary_add
+from core.text import render_markdown
 from mementos.models import Memento, Monograph, MonographReview
 
 PUBLISH_PERMISSION = "mementos.publish_memento"

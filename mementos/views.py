@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from clusters.text import render_markdown
-from interclusters.pagecache import public_page
+from core.pagecache import public_page
+from core.text import render_markdown
 from mementos import selectors, services
 from mementos.forms import ReviewForm
 from mementos.models import Memento, Monograph

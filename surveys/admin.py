@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from clusters.admin import OrganisationAdmin, TerritoryAdmin
 from clusters.filters import place_choices
 from clusters.models import STRUCTURE_KINDS, TERRITORY_KINDS, DirectoryEntry, Theme
-from interclusters.adminpages import admin_page, intermediate_page
+from core.adminpages import admin_page, intermediate_page
 from surveys import services
 from surveys.forms import validate_condition
 from surveys.models import Answer, Choice, Invitation, Question, Response, Section, Survey

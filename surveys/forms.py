@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from clusters.forms import validate_no_html
+from core.forms import validate_no_html
 from surveys.models import Answer, Question
 from surveys.services import OTHER, Value, visible_questions
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import DirectoryEntry
-from clusters.notifications import absolute_url, send_templated_mail
+from core.mail import absolute_url, send_templated_mail
 from surveys.models import (
     Answer,
     AnswerChoice,

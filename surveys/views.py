@@ -16,10 +16,10 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
 from clusters.models import DirectoryEntry, Region
-from clusters.ratelimits import by_client_ip
-from clusters.text import render_markdown
-from interclusters.exports import csv_response, xlsx_response
-from interclusters.pagecache import public_page
+from core.exports import csv_response, xlsx_response
+from core.pagecache import public_page
+from core.ratelimits import by_client_ip
+from core.text import render_markdown
 from surveys import forms, selectors, services
 from surveys.models import Answer, AnswerChoice, Invitation, Question, Response, Survey
 

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from clusters.services import reference_data_load
-from interclusters.permissions import FRANCE_CLUSTERS_TEAM, MEMENTO_PUBLISHERS
+from core.permissions import FRANCE_CLUSTERS_TEAM, MEMENTO_PUBLISHERS
 from tests.factories import PASSWORD, CommuneFactory, UserFactory
 
 

@@ -7,7 +7,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import clusters.search
+import core.search
 
 
 class Migration(migrations.Migration):
@@ -612,7 +612,7 @@ class Migration(migrations.Migration):
             model_name="directoryentry",
             index=django.contrib.postgres.indexes.GinIndex(
                 django.contrib.postgres.indexes.OpClass(
-                    clusters.search.Unaccented("name"), name="gin_trgm_ops"
+                    core.search.Unaccented("name"), name="gin_trgm_ops"
                 ),
                 name="entry_name_trgm",
             ),
@@ -681,7 +681,7 @@ class Migration(migrations.Migration):
             model_name="practice",
             index=django.contrib.postgres.indexes.GinIndex(
                 django.contrib.postgres.indexes.OpClass(
-                    clusters.search.Unaccented("title"), name="gin_trgm_ops"
+                    core.search.Unaccented("title"), name="gin_trgm_ops"
                 ),
                 name="practice_title_trgm",
             ),

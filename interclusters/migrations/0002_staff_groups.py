@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from interclusters.permissions import STAFF_GROUPS, grant_to_staff_groups
+from core.permissions import STAFF_GROUPS, grant_to_staff_groups
 
 
 def create_staff_groups(apps, schema_editor):

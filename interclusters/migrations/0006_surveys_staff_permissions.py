@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from interclusters.permissions import grant_to_staff_groups
+from core.permissions import grant_to_staff_groups
 
 
 def grant(apps, schema_editor):

@@ -109,7 +109,7 @@ def test_admin_edit_keeps_derived_fields_up_to_date(staff_client, directory, pla
     entry.refresh_from_db()
     assert entry.department.code == "15"
     assert entry.latitude == places["saint_flour"].latitude
-    from clusters.search import search
+    from core.search import search
 
     assert search(DirectoryEntry.objects.published(), "paille").queryset.get() == entry
 
@@ -162,6 +162,6 @@ def test_import_then_confirm_creates_entries_ready_for_the_site(staff_client, pl
         "lieux-innovation-creativite",
         "numerique",
     ]
-    from clusters.search import search
+    from core.search import search
 
     assert search(DirectoryEntry.objects.published(), "lin").queryset.get() == lin

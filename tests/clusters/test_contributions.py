@@ -221,7 +221,7 @@ def test_approval_applies_the_change_and_tells_the_author(
     assert "sont publiées" in mail.outbox[-1].subject
     # The new words are searchable.
     from clusters.models import DirectoryEntry
-    from clusters.search import search
+    from core.search import search
 
     assert search(DirectoryEntry.objects.published(), "bureau").queryset.get() == entry
     with pytest.raises(Exception, match="déjà été traitée"):

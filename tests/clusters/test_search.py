@@ -3,7 +3,7 @@
 import pytest
 
 from clusters.models import DirectoryEntry, Practice
-from clusters.search import clean_query, search
+from core.search import clean_query, search
 from tests.factories import make_practice
 
 

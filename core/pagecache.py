@@ -49,7 +49,7 @@ def keeps_content(view):
 
 
 def _bump() -> None:
-    from interclusters.models import ContentVersion
+    from core.models import ContentVersion
 
     updated = ContentVersion.objects.filter(pk=1).update(counter=F("counter") + 1)
     if not updated:
@@ -81,7 +81,7 @@ def connect_signals() -> None:
 
 
 def current_version() -> int:
-    from interclusters.models import ContentVersion
+    from core.models import ContentVersion
 
     return ContentVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
 

@@ -39,7 +39,7 @@ class PdfValidator:
         return isinstance(other, PdfValidator) and other.max_bytes == self.max_bytes
 
     def deconstruct(self):
-        return ("clusters.uploads.PdfValidator", [self.max_bytes], {})
+        return ("core.uploads.PdfValidator", [self.max_bytes], {})
 
     def __call__(self, document) -> None:
         _check_size(document, self.max_bytes)

@@ -23,6 +23,6 @@ def markdown_text(text: str) -> str:
     """Markdown as plain words, for excerpts (the formatting marks removed)."""
     from django.utils.html import strip_tags
 
-    from clusters.text import render_markdown
+    from core.text import render_markdown
 
     return strip_tags(str(render_markdown(text)))

@@ -75,11 +75,11 @@ def corrected_query(text: str) -> str | None:
     with connection.cursor() as cursor:
         for word in words:
             needle = plain(word)
-            cursor.execute("SELECT word FROM clusters_searchword WHERE word = %s", [needle])
+            cursor.execute("SELECT word FROM core_searchword WHERE word = %s", [needle])
             if cursor.fetchone():
                 continue
             cursor.execute(
-                "SELECT word FROM clusters_searchword WHERE word %% %s "
+                "SELECT word FROM core_searchword WHERE word %% %s "
                 "ORDER BY similarity(word, %s) DESC, word LIMIT 1",
                 [needle, needle],
             )
@@ -119,7 +119,7 @@ def vocabulary_add(texts: list[str]) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO clusters_searchword (word) SELECT unnest(%s::varchar[]) "
+            "INSERT INTO core_searchword (word) SELECT unnest(%s::varchar[]) "
             "ON CONFLICT (word) DO NOTHING",
             [sorted(words)],
         )

@@ -20,3 +20,19 @@ def count_many(**querysets: QuerySet) -> dict[str, int]:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return dict(zip(querysets, row, strict=True))
+
+
+def move_content_types(apps, old_label: str, new_label: str, models: list[str]) -> None:
+    """In a migration that moves models between apps (their tables kept): carry their
+    content types over, so that permissions granted to groups, admin history and
+    revisions still point to them."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    for model in models:
+        old = ContentType.objects.filter(app_label=old_label, model=model).first()
+        if old is None:
+            continue
+        if ContentType.objects.filter(app_label=new_label, model=model).exists():
+            old.delete()
+        else:
+            old.app_label = new_label
+            old.save(update_fields=["app_label"])

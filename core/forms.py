@@ -1,0 +1,42 @@
+"""Form pieces every app uses: crispy-forms set up once, and plain-text validation."""
+
+import re
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# A tag opening or closing, or an HTML comment: plain-text fields refuse them.
+HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>?")
+
+
+def validate_no_html(value: str) -> None:
+    if value and HTML_TAG.search(value):
+        raise ValidationError(
+            _("Les balises HTML ne sont pas acceptées dans ce champ."), code="html"
+        )
+
+
+class CrispyMixin:
+    """crispy-forms set up once: templates write the <form> tag and the buttons."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class BaseForm(CrispyMixin, forms.Form):
+    pass
+
+
+class BaseModelForm(CrispyMixin, forms.ModelForm):
+    pass
+
+
+class PlainTextField(forms.CharField):
+    """A one-line text field that strips spaces and refuses HTML."""
+
+    default_validators = [validate_no_html]
