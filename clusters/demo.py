@@ -8,16 +8,8 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from clusters import demo_data, services
-from clusters.models import (
-    Category,
-    Commune,
-    Department,
-    DirectoryEntry,
-    FundingMeasure,
-    Membership,
-    Practice,
-    Theme,
-)
+from clusters.models import Category, DirectoryEntry, Membership, Practice
+from reference.models import Commune, Department, FundingMeasure, Theme
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -12,30 +12,16 @@ from clusters.models import (
     STRUCTURE_KINDS,
     TERRITORY_KINDS,
     Category,
-    Department,
     DirectoryEntry,
-    FundingMeasure,
     Practice,
     PracticePartner,
-    Setting,
-    Theme,
 )
 from core.search import SearchOutcome, search
+from reference.models import FundingMeasure, Setting, Theme
+from reference.selectors import place_choices
 
 YES_NO = [("1", _("oui")), ("0", _("non"))]
 FIRST_YEAR, LAST_YEAR = 1990, 2100
-
-
-def place_choices() -> tuple[list, list]:
-    """Region choices and department choices grouped by region, from one query."""
-    regions: dict[str, str] = {}
-    grouped: dict[str, list] = {}
-    for department in Department.objects.select_related("region").order_by("region__name", "code"):
-        regions[department.region.code] = department.region.name
-        grouped.setdefault(department.region.name, []).append(
-            (department.code, f"{department.code} – {department.name}")
-        )
-    return sorted(regions.items(), key=lambda item: item[1]), list(grouped.items())
 
 
 def _css_class(widget) -> str:

@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import DirectoryEntry, FundingMeasure, Practice, PracticePartner, Theme
+from clusters.models import DirectoryEntry, Practice, PracticePartner
 from clusters.services import PartnerInput
 from core.forms import CrispyMixin, validate_no_html
 from core.search import Unaccented, plain
+from reference.models import FundingMeasure, Theme
 
 MAX_LINKS = 10
 CURRENT_YEAR_MAX = 2100

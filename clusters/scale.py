@@ -12,14 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
 
-from clusters.models import (
-    STRUCTURE_KINDS,
-    TERRITORY_KINDS,
-    Commune,
-    FundingMeasure,
-    Practice,
-    Theme,
-)
+from clusters.models import STRUCTURE_KINDS, TERRITORY_KINDS, Practice
+from reference.models import Commune, FundingMeasure, Theme
 
 PREFIX = "scale-"
 STRUCTURE_WORDS = {
@@ -309,10 +303,10 @@ def _derive(pattern: str) -> None:
              || setweight(to_tsvector('french_unaccent', coalesce(t.names, '')), 'B')
              || setweight(to_tsvector('french_unaccent', c.name), 'C')
              || setweight(to_tsvector('french_unaccent', e.description), 'D')
-           FROM clusters_commune c,
+           FROM reference_commune c,
                 (SELECT et.directoryentry_id AS id, string_agg(th.name, ' ') AS names
                    FROM clusters_directoryentry_themes et
-                   JOIN clusters_theme th ON th.id = et.theme_id
+                   JOIN reference_theme th ON th.id = et.theme_id
                   GROUP BY et.directoryentry_id) t
           WHERE c.id = e.commune_id AND t.id = e.id AND e.slug LIKE %(pattern)s""",
         # Practices: filters drawn from the partners.
@@ -329,8 +323,8 @@ def _derive(pattern: str) -> None:
                         array_agg(DISTINCT d.code) AS departments
                    FROM clusters_practicepartner pp
                    JOIN clusters_directoryentry e ON e.id = pp.entry_id
-                   JOIN clusters_region r ON r.id = e.region_id
-                   JOIN clusters_department d ON d.id = e.department_id
+                   JOIN reference_region r ON r.id = e.region_id
+                   JOIN reference_department d ON d.id = e.department_id
                   GROUP BY pp.practice_id) a
           WHERE a.practice_id = p.id AND p.slug LIKE %(pattern)s""",
         # Practices: search vectors.
@@ -341,7 +335,7 @@ def _derive(pattern: str) -> None:
              || setweight(to_tsvector('french_unaccent', p.body || ' ' || p.rural_contribution
                   || ' ' || p.urban_contribution || ' ' || p.results), 'D')
            FROM (SELECT pt.practice_id AS id, string_agg(th.name, ' ') AS names
-                   FROM clusters_practice_themes pt JOIN clusters_theme th ON th.id = pt.theme_id
+                   FROM clusters_practice_themes pt JOIN reference_theme th ON th.id = pt.theme_id
                   GROUP BY pt.practice_id) t
           WHERE t.id = p.id AND p.slug LIKE %(pattern)s""",
         # Entries: count of published practices.

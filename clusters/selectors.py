@@ -23,9 +23,8 @@ from clusters.models import (
     Membership,
     Practice,
     PracticePartner,
-    Theme,
-    other_side,
 )
+from reference.models import Theme, other_side
 
 EARTH_RADIUS_KM = 6371.0
 MAP_MAX_ENTRIES = 5000

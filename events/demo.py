@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from clusters.models import Commune, DirectoryEntry, Theme
+from clusters.models import DirectoryEntry
 from events import services
 from events.models import (
     CallForParticipation,
@@ -18,6 +18,7 @@ from events.models import (
     Workshop,
     WorkshopChoice,
 )
+from reference.models import Commune, Theme
 
 PARIS = ZoneInfo("Europe/Paris")
 FIRST_NAMES = [

@@ -2,10 +2,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clusters.filters import place_choices
-from clusters.models import Theme
 from core.search import clean_query, search_query
 from events.models import Event
+from reference.models import Theme
+from reference.selectors import place_choices
 
 
 class EventFilter(django_filters.FilterSet):

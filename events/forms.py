@@ -5,11 +5,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clusters.models import Theme
 from core.forms import CrispyMixin, validate_no_html
 from core.uploads import MB, PdfValidator
 from events.models import Proposal, Workshop
 from events.selectors import Slot
+from reference.models import Theme
 
 MAX_PDF_BYTES = 5 * MB
 

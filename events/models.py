@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import Commune, DirectoryEntry, Region, Theme
+from clusters.models import DirectoryEntry
+from reference.models import Commune, Region, Theme
 
 
 def new_token() -> str:

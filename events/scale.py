@@ -11,9 +11,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from clusters.models import Commune, Theme
 from events import services
 from events.models import Event, Registration, Status, Workshop, WorkshopChoice
+from reference.models import Commune, Theme
 
 PREFIX = "scale-"
 KINDS = [kind for kind, _label in Event.Kind.choices]

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from clusters.models import DirectoryEntry, Practice, Theme
+from clusters.models import DirectoryEntry, Practice
 from core.db import count_many
+from reference.models import Theme
 
 DEMO_CACHE_KEY = "interclusters:demo-data-loaded"
 
@@ -43,7 +44,7 @@ def latest_mementos(limit: int = 2):
 
 
 def themes_for_home():
-    from clusters.models import Theme
+    from reference.models import Theme
 
     return list(Theme.objects.only("pk", "slug", "name"))
 

@@ -44,6 +44,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     "core",
     "interclusters",
+    "reference",
     "clusters",
     "surveys",
     "events",

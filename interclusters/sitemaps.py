@@ -3,9 +3,10 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from clusters.models import DirectoryEntry, Practice, Theme
+from clusters.models import DirectoryEntry, Practice
 from events.models import Event
 from mementos.models import Memento, Monograph
+from reference.models import Theme
 from surveys.models import Survey
 
 

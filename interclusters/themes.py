@@ -8,10 +8,11 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from clusters.models import DirectoryEntry, Practice, Theme
+from clusters.models import DirectoryEntry, Practice
 from events.models import Status as BookingStatus
 from events.models import Workshop
 from mementos.models import Memento, Monograph
+from reference.models import Theme
 from surveys.models import Answer, Response, Survey
 
 SHOWN_WORKSHOPS = 6

@@ -14,15 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
-from interclusters.search import site_search
 
 from clusters import selectors as clusters_selectors
-from clusters.models import Theme
 from core.pagecache import keeps_content, public_page
 from core.ratelimits import limit_posts
 from events import selectors as events_selectors
 from interclusters import forms, selectors, services, themes
+from interclusters.search import site_search
 from mementos import selectors as mementos_selectors
+from reference.models import Theme
 from surveys import selectors as surveys_selectors
 
 

@@ -11,11 +11,12 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from clusters import services as directory_services
-from clusters.models import Category, Commune, DirectoryEntry, Practice, Theme
+from clusters.models import Category, DirectoryEntry, Practice
 from core.search import plain
 from events.models import Workshop
 from mementos import data, services
 from mementos.models import Memento, Monograph, Section
+from reference.models import Commune, Theme
 
 COVER_COLOURS = {1: ("#17594a", "#e9b949"), 2: ("#2c4a7a", "#f3efe6")}
 

@@ -7,7 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import DirectoryEntry, Practice, Theme
+from clusters.models import DirectoryEntry, Practice
+from reference.models import Theme
 
 
 def _private_name(folder: str, filename: str) -> str:

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from clusters.models import DirectoryEntry, Membership, Practice, Theme
+from clusters.models import DirectoryEntry, Membership, Practice
 from core.search import apply_search, clean_query
 from events.models import Event
 from mementos.models import Memento, Monograph, MonographReview
+from reference.models import Theme
 
 
 def can_preview(user) -> bool:

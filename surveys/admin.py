@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from clusters.admin import OrganisationAdmin, TerritoryAdmin
-from clusters.filters import place_choices
-from clusters.models import STRUCTURE_KINDS, TERRITORY_KINDS, DirectoryEntry, Theme
+from clusters.models import STRUCTURE_KINDS, TERRITORY_KINDS, DirectoryEntry
 from core.adminpages import admin_page, intermediate_page
+from reference.models import Theme
+from reference.selectors import place_choices
 from surveys import services
 from surveys.forms import validate_condition
 from surveys.models import Answer, Choice, Invitation, Question, Response, Section, Survey

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from clusters.demo import demo_entry_slugs
-from clusters.models import Category, DirectoryEntry, Theme
+from clusters.models import Category, DirectoryEntry
+from reference.models import Theme
 from surveys import data, services
 from surveys.models import (
     Answer,

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clusters.models import DirectoryEntry, Theme
+from clusters.models import DirectoryEntry
+from reference.models import Theme
 
 
 def hash_token(token: str) -> str:

@@ -7,7 +7,8 @@ from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils.translation import gettext
 
-from clusters.models import DirectoryEntry, Membership, Theme
+from clusters.models import DirectoryEntry, Membership
+from reference.models import Theme
 from surveys.models import Answer, Choice, Invitation, Question, Response, Survey, hash_token
 
 MIN_PUBLIC_GROUP = 5

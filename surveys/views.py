@@ -15,11 +15,12 @@ from django.views import View
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
-from clusters.models import DirectoryEntry, Region
+from clusters.models import DirectoryEntry
 from core.exports import csv_response, xlsx_response
 from core.pagecache import public_page
 from core.ratelimits import by_client_ip
 from core.text import render_markdown
+from reference.models import Region
 from surveys import forms, selectors, services
 from surveys.models import Answer, AnswerChoice, Invitation, Question, Response, Survey
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from clusters.services import reference_data_load
 from core.permissions import FRANCE_CLUSTERS_TEAM, MEMENTO_PUBLISHERS
+from reference.services import reference_data_load
 from tests.factories import PASSWORD, CommuneFactory, UserFactory
 
 
@@ -27,7 +27,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def reference_data(transactional_db):
     """A transactional test starts from an emptied database: put the reference data back."""
-    from clusters.models import Region
+    from reference.models import Region
 
     if not Region.objects.exists():
         reference_data_load(communes=False)
@@ -111,7 +111,7 @@ def staff_client(client, staff_editor):
 def places(db):
     """Real places: Lyon (urban, Rhône), Ambert (rural, Puy-de-Dôme), Clermont-Ferrand
     (urban, Puy-de-Dôme), Saint-Flour (rural, Cantal)."""
-    from clusters.models import Department
+    from reference.models import Department
 
     def commune(code, name, department, lat, lon):
         return CommuneFactory(
@@ -132,7 +132,7 @@ def places(db):
 
 @pytest.fixture
 def themes(db):
-    from clusters.models import Theme
+    from reference.models import Theme
 
     return {theme.slug: theme for theme in Theme.objects.all()}
 
@@ -141,7 +141,7 @@ def themes(db):
 def directory(places, themes):
     """A small directory: two rural and two urban entries, one unpublished, and
     practices between them (one still proposed)."""
-    from clusters.models import FundingMeasure
+    from reference.models import FundingMeasure
     from tests.factories import make_entry, make_practice
 
     m16 = FundingMeasure.objects.get(code="M16")

@@ -3,8 +3,8 @@
 import factory
 from django.contrib.auth.models import Group
 
-from clusters.models import Commune, Department, Region, Theme
 from interclusters.models import User
+from reference.models import Commune, Department, Region, Theme
 
 PASSWORD = "un-mot-de-passe-solide"
 

@@ -10,9 +10,9 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from clusters.models import Theme
 from interclusters.demo import DEMO_ACCOUNTS
 from interclusters.models import User
+from reference.models import Theme
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -150,7 +150,7 @@ def test_staff_groups_exist_with_permissions(db):
 
 def test_demo_data_is_idempotent_and_shows_the_banner(client, db):
     from clusters.models import DirectoryEntry, Practice
-    from clusters.services import reference_data_load
+    from reference.services import reference_data_load
 
     reference_data_load(communes=True)
     assert "Données de démonstration" not in client.get("/").content.decode()

@@ -4,10 +4,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from clusters.models import Theme
 from events import services as event_services
 from events.models import Workshop
 from mementos.models import Memento
+from reference.models import Theme
 from surveys import services as survey_services
 from surveys.models import Answer, Survey
 from tests.factories import make_entry, make_event

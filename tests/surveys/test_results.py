@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from clusters.models import Theme
+from reference.models import Theme
 from surveys import selectors, services
 from surveys.models import Answer, AnswerChoice, Question, Response, Survey
 from tests.factories import make_entry
@@ -281,8 +281,8 @@ def test_the_xlsx_export_matches_the_csv(staff_client, survey, answered):
 def test_results_and_exports_agree_with_the_demo_responses(staff_client):
     """On the demo data: every choice's count on the dashboard and in the export is the
     number of submitted responses that picked it."""
-    from clusters.services import reference_data_load
     from interclusters.demo import demo_load
+    from reference.services import reference_data_load
 
     reference_data_load(communes=True)
     demo_load()

@@ -5,8 +5,8 @@ import io
 
 from django.core.management import call_command
 
-from clusters.models import Commune, Department, Epci, FundingMeasure, Region, Theme
-from clusters.services import DATA_DIR, source_current_commune_count
+from reference.models import Commune, Department, Epci, FundingMeasure, Region, Theme
+from reference.services import DATA_DIR, source_current_commune_count
 
 
 def load_all() -> str:
@@ -78,7 +78,7 @@ def test_themes_and_feader_measures_of_the_programme(db):
 
 
 def test_a_coordinate_that_is_not_a_finite_number_is_no_coordinate():
-    from clusters.services import _float_or_none
+    from reference.services import _float_or_none
 
     assert _float_or_none("45.76") == 45.76
     assert _float_or_none("") is None

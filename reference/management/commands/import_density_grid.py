@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from clusters.services import density_grid_import, density_grid_rows
+from reference.services import density_grid_import, density_grid_rows
 
 
 class Command(BaseCommand):

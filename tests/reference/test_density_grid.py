@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from clusters.models import Commune, DirectoryEntry, setting_for_density
+from clusters.models import DirectoryEntry
+from reference.models import Commune, setting_for_density
 
 # The shape of INSEE's file: a title block, then the header row, then one row a commune.
 GRID = """Grille communale de densité à 7 niveaux;;;

