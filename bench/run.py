@@ -36,6 +36,8 @@ ENV = {
 
 def django_setup() -> None:
     os.environ.update(ENV)
+    # The scale generators live in the development tools.
+    os.environ["DEV_TOOLS"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interclusters.settings")
     import django
 
@@ -51,13 +53,13 @@ def ensure_scale_data() -> None:
         # The mementos, case studies and demo accounts come with the demo data.
         print("Loading the demo data (mementos and case studies)…", flush=True)
         call_command("load_demo_data", "--allow-without-debug")
-    from clusters.scale import scale_data_exists
+    from devdata.scale.directory import scale_data_exists
 
     if scale_data_exists() < 20_000:
         print("Generating scale data (20,000 entries, 100,000 practices)…", flush=True)
         call_command("generate_scale_data", "--replace")
+    from devdata.scale.surveys import SLUG
     from surveys.models import Response
-    from surveys.scale import SLUG
 
     if Response.objects.filter(survey__slug=SLUG).count() < 5_000:
         print("Generating a survey with 5,000 responses of 40 questions…", flush=True)

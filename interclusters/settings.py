@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "axes",
     "reversion",
 ]
+# Demo content and scale generators (load_demo_data, generate_*): development only.
+DEV_TOOLS = env.bool("DEV_TOOLS", default=DEBUG)
+if DEV_TOOLS:
+    INSTALLED_APPS.append("devdata")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from interclusters.demo import DEMO_ACCOUNTS
+from devdata.demo.accounts import DEMO_ACCOUNTS
 from interclusters.models import User
 from reference.models import Theme
 
@@ -135,7 +135,7 @@ def test_admin_welcomes_a_staff_editor_in_french(client, staff_editor):
     html = response.content.decode()
     assert "Interclusters — administration" in html
     # The group gives the editor the reference data, not the power to edit accounts.
-    assert client.get("/admin/clusters/theme/").status_code == 200
+    assert client.get("/admin/reference/theme/").status_code == 200
     assert client.get("/admin/interclusters/user/add/").status_code == 403
 
 

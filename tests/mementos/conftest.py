@@ -1,7 +1,7 @@
 import pytest
 
+from devdata.demo.mementos import simple_pdf
 from mementos import services
-from mementos.demo import simple_pdf
 from mementos.models import Memento, Monograph, Section
 
 

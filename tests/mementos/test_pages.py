@@ -24,7 +24,7 @@ def urls(memento: Memento) -> list[str]:
 
 
 def with_files(memento: Memento) -> Memento:
-    from mementos.demo import cover_image
+    from devdata.demo.mementos import cover_image
 
     memento.pdf.save("m.pdf", ContentFile(pdf_bytes()), save=False)
     memento.cover.save("c.jpg", ContentFile(cover_image(memento)), save=False)

@@ -42,7 +42,7 @@ def test_the_2015_surveys_load_once_with_their_conditions(capsys):
 
 
 def test_a_definition_with_a_broken_condition_is_refused():
-    broken = {**data.BELONGING_2027, "slug": "cassee"}
+    broken = {**data.surveys_2015()[0], "slug": "cassee"}
     broken["sections"] = [
         {"title": "A", "questions": [data.q("x", "X ?", "long_text", condition=("y", "Oui"))]}
     ]

@@ -281,7 +281,7 @@ def test_the_xlsx_export_matches_the_csv(staff_client, survey, answered):
 def test_results_and_exports_agree_with_the_demo_responses(staff_client):
     """On the demo data: every choice's count on the dashboard and in the export is the
     number of submitted responses that picked it."""
-    from interclusters.demo import demo_load
+    from devdata.demo.accounts import demo_load
     from reference.services import reference_data_load
 
     reference_data_load(communes=True)

@@ -10,7 +10,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        for definition in (data.CLUSTERS_2015, data.TERRITORIES_2015):
+        for definition in data.surveys_2015():
             survey, created = services.survey_load(definition)
             state = "loaded" if created else "already there"
             self.stdout.write(f"{survey.title}: {state}.")

@@ -4,7 +4,7 @@ derived columns filled, and found by the same search and filters."""
 from django.core.management import call_command
 
 from clusters.models import DirectoryEntry, Practice
-from clusters.scale import PREFIX, scale_data_exists
+from devdata.scale.directory import PREFIX, scale_data_exists
 from tests.markers import REAL_TRANSACTIONS
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from interclusters import demo
+from devdata.demo import accounts as demo
 
 
 class Command(BaseCommand):

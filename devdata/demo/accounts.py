@@ -12,13 +12,13 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
 
-from clusters.demo import directory_demo_load
 from core.permissions import FRANCE_CLUSTERS_TEAM, MEMENTO_PUBLISHERS
-from events.demo import events_demo_load
+from devdata.demo.directory import directory_demo_load
+from devdata.demo.events import events_demo_load
+from devdata.demo.mementos import mementos_demo_load
+from devdata.demo.surveys import surveys_demo_load
 from interclusters.models import User
 from interclusters.selectors import DEMO_CACHE_KEY
-from mementos.demo import mementos_demo_load
-from surveys.demo import surveys_demo_load
 
 # Public on purpose: printed by `make run` so that anyone trying the portal can sign in.
 DEMO_PASSWORD = "interclusters-demo"  # noqa: S105

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.scale import SLUG, survey_scale_generate
+from devdata.scale.surveys import SLUG, survey_scale_generate
 
 
 class Command(BaseCommand):

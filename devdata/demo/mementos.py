@@ -4,6 +4,7 @@ case studies linked to the demo practices, one case study waiting for its struct
 sign-off. Idempotent: a memento that exists is left as it is."""
 
 import io
+from datetime import datetime
 
 import reversion
 from django.core.files.base import ContentFile
@@ -13,11 +14,13 @@ from django.utils.text import slugify
 from clusters import services as directory_services
 from clusters.models import Category, DirectoryEntry, Practice
 from core.search import plain
+from devdata.data import load
 from events.models import Workshop
-from mementos import data, services
+from mementos import services
 from mementos.models import Memento, Monograph, Section
 from reference.models import Commune, Theme
 
+DATA = load("mementos")
 COVER_COLOURS = {1: ("#17594a", "#e9b949"), 2: ("#2c4a7a", "#f3efe6")}
 
 
@@ -28,7 +31,7 @@ def mementos_demo_load(*, people: dict) -> int:
     practices = {p.slug: p for p in Practice.objects.published().exclude(slug__startswith="scale-")}
     entries = {e.slug: e for e in DirectoryEntry.objects.exclude(slug__startswith="scale-")}
     created = 0
-    for definition in data.MEMENTOS:
+    for definition in DATA["mementos"]:
         if Memento.objects.filter(number=definition["number"]).exists():
             continue
         with reversion.create_revision():
@@ -52,16 +55,20 @@ def mementos_demo_load(*, people: dict) -> int:
     return created
 
 
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
 def _partners() -> dict[str, DirectoryEntry]:
     partners = {}
-    for key, (name, kind, commune, website) in data.PARTNERS.items():
+    for key, row in DATA["partners"].items():
         entry = DirectoryEntry.objects.filter(slug=key).first()
         if entry is None:
             entry = directory_services.entry_save(
                 entry=DirectoryEntry(
-                    category=Category.STRUCTURE, slug=key, name=name, kind=kind,
-                    commune=Commune.objects.filter(code=commune).first(), setting="urban",
-                    website=website, published=True,
+                    category=Category.STRUCTURE, slug=key, name=row["name"], kind=row["kind"],
+                    commune=Commune.objects.filter(code=row["commune"]).first(),
+                    setting="urban", website=row["website"], published=True,
                     description="Partenaire du programme inter clusters.",
                 ),
                 themes=[],
@@ -80,7 +87,7 @@ def _memento(definition, partners, themes, practices, entries) -> Memento:
         summary=definition["summary"],
         key_questions="\n".join(definition["key_questions"]),
         status=definition["status"],
-        published_at=definition["published_at"],
+        published_at=_when(definition["published_at"]),
     )
     memento.lead_partners.set([partners[key] for key in definition["partners"]])
     memento.themes.set([themes[slug] for slug in definition["themes"] if slug in themes])

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from clusters.demo import demo_entry_slugs
 from clusters.models import Category, DirectoryEntry
+from devdata.data import FOLDER
+from devdata.demo.directory import demo_entry_slugs
 from reference.models import Theme
 from surveys import data, services
 from surveys.models import (
@@ -169,10 +170,12 @@ def surveys_demo_load(*, people: dict) -> dict[str, int]:
     """Load the surveys, invite the demo structures and answer for most of them."""
     themes = {theme.slug: theme for theme in Theme.objects.all()}
     counts = {}
+    clusters_2015, territories_2015 = data.surveys_2015()
+    (belonging_2027,) = data.load(FOLDER / "survey_2027.json")
     for definition, seed, share_submitted, share_draft in (
-        (data.CLUSTERS_2015, 2015, 0.8, 0.08),
-        (data.TERRITORIES_2015, 2016, 0.87, 0.07),
-        (data.BELONGING_2027, 2027, 0.25, 0.15),
+        (clusters_2015, 2015, 0.8, 0.08),
+        (territories_2015, 2016, 0.87, 0.07),
+        (belonging_2027, 2027, 0.25, 0.15),
     ):
         survey, _created = services.survey_load(definition)
         if Response.objects.filter(survey=survey).exists():

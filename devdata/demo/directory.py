@@ -1,5 +1,5 @@
-"""Load the directory's demo content (clusters/demo_data.py). Idempotent: what exists is
-left as it is."""
+"""Load the directory's demo content (devdata/data/directory.json). Idempotent: what
+exists is left as it is."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -7,11 +7,13 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils.text import slugify
 
-from clusters import demo_data, services
+from clusters import services
 from clusters.models import Category, DirectoryEntry, Membership, Practice
+from devdata.data import load
 from reference.models import Commune, Department, FundingMeasure, Theme
 
 PARIS = ZoneInfo("Europe/Paris")
+DATA = load("directory")
 
 
 @transaction.atomic
@@ -22,53 +24,46 @@ def directory_demo_load(*, people: dict) -> dict[str, int]:
     communes = {
         c.code: c
         for c in Commune.objects.filter(
-            code__in=[row[3] for row in demo_data.STRUCTURES.values()]
-            + [row[2] for row in demo_data.TERRITORIES.values()]
+            code__in=[row["commune"] for row in DATA["structures"].values()]
+            + [row["commune"] for row in DATA["territories"].values()]
         )
     }
     departments = {d.code: d for d in Department.objects.all()}
     entries = {e.slug: e for e in DirectoryEntry.objects.filter(slug__in=demo_entry_slugs())}
 
-    for key, (
-        name,
-        acronym,
-        kind,
-        commune,
-        setting,
-        theme_slugs,
-        text,
-    ) in demo_data.STRUCTURES.items():
+    for key, row in DATA["structures"].items():
         if key in entries:
             continue
         entry = DirectoryEntry(
-            category=Category.STRUCTURE, slug=key, name=name, acronym=acronym, kind=kind,
-            commune=communes[commune], setting=setting, description=text, published=True,
+            category=Category.STRUCTURE, slug=key, name=row["name"], acronym=row["acronym"],
+            kind=row["kind"], commune=communes[row["commune"]], setting=row["setting"],
+            description=row["description"], published=True,
             website=f"https://{key}.exemple.fr", email=f"contact@{key}.exemple.fr",
         )  # fmt: skip
         entries[key] = services.entry_save(
-            entry=entry, themes=[themes[slug] for slug in theme_slugs]
+            entry=entry, themes=[themes[slug] for slug in row["themes"]]
         )
-    for key, row in demo_data.TERRITORIES.items():
-        name, kind, commune, setting, theme_slugs, department_codes, population, text = row
+    for key, row in DATA["territories"].items():
         if key in entries:
             continue
         entry = DirectoryEntry(
-            category=Category.TERRITORY, slug=key, name=name, kind=kind,
-            commune=communes[commune], setting=setting, description=text, published=True,
-            population=population, website=f"https://{key}.exemple.fr",
+            category=Category.TERRITORY, slug=key, name=row["name"], kind=row["kind"],
+            commune=communes[row["commune"]], setting=row["setting"],
+            description=row["description"], published=True, population=row["population"],
+            website=f"https://{key}.exemple.fr",
             email=f"contact@{key}.exemple.fr",
         )  # fmt: skip
         entries[key] = services.entry_save(
             entry=entry,
-            themes=[themes[slug] for slug in theme_slugs],
-            departments=[departments[code] for code in department_codes],
+            themes=[themes[slug] for slug in row["themes"]],
+            departments=[departments[code] for code in row["departments"]],
         )
 
     measures = {m.code: m for m in FundingMeasure.objects.all()}
     existing = set(Practice.objects.values_list("slug", flat=True))
-    proposer = people.get(demo_data.PROPOSER)
+    proposer = people.get(DATA["proposer"])
     first_publication = datetime(2016, 3, 1, 10, 0, tzinfo=PARIS)
-    for number, row in enumerate(demo_data.PRACTICES):
+    for number, row in enumerate(DATA["practices"]):
         slug = slugify(row["title"])[:200]
         if slug in existing:
             continue
@@ -106,7 +101,7 @@ def directory_demo_load(*, people: dict) -> dict[str, int]:
             links=[("Fiche du projet (démonstration)", f"https://projets.exemple.fr/{slug}")],
         )
 
-    for person_key, entry_keys in demo_data.REPRESENTATIVES.items():
+    for person_key, entry_keys in DATA["representatives"].items():
         user = people.get(person_key)
         for key in entry_keys if user else []:
             Membership.objects.get_or_create(
@@ -119,4 +114,4 @@ def directory_demo_load(*, people: dict) -> dict[str, int]:
 
 
 def demo_entry_slugs() -> list[str]:
-    return [*demo_data.STRUCTURES, *demo_data.TERRITORIES]
+    return [*DATA["structures"], *DATA["territories"]]

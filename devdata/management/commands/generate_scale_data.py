@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from clusters.scale import (
+from devdata.scale.directory import (
     scale_data_clear,
     scale_data_exists,
     scale_data_generate,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from events.scale import event_scale_generate
+from devdata.scale.events import event_scale_generate
 
 
 class Command(BaseCommand):
