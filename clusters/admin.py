@@ -26,7 +26,7 @@ from clusters.models import (
     PracticeToReview,
     Territory,
 )
-from core.adminpages import intermediate_page
+from core.adminpages import ReasonForm, asking_action, intermediate_page
 from reference.models import (
     Commune,
     Department,
@@ -129,11 +129,21 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+# Actions other apps offer on structures and territories (the surveys' "Inviter à une
+# enquête…"): they register through add_entry_action rather than patch these classes.
+ENTRY_ACTIONS: list = []
+
+
+def add_entry_action(action) -> None:
+    """Offer ``action`` (an admin action) in the lists of structures and territories."""
+    if action not in ENTRY_ACTIONS:
+        ENTRY_ACTIONS.append(action)
+
+
 @admin.action(description=gettext_lazy("Publier les fiches sélectionnées"))
 def publish_entries(modeladmin, request, queryset):
     ids = list(queryset.values_list("pk", flat=True))
-    count = DirectoryEntry.objects.filter(pk__in=ids).update(published=True)
-    services.entry_index(ids)
+    count = services.entries_set_published(entry_ids=ids, published=True)
     modeladmin.message_user(
         request, ngettext("%d fiche publiée.", "%d fiches publiées.", count) % count
     )
@@ -141,7 +151,8 @@ def publish_entries(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Dépublier les fiches sélectionnées"))
 def unpublish_entries(modeladmin, request, queryset):
-    count = queryset.update(published=False)
+    ids = list(queryset.values_list("pk", flat=True))
+    count = services.entries_set_published(entry_ids=ids, published=False)
     modeladmin.message_user(
         request, ngettext("%d fiche dépubliée.", "%d fiches dépubliées.", count) % count
     )
@@ -149,12 +160,9 @@ def unpublish_entries(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Appliquer le milieu proposé par la grille INSEE"))
 def apply_suggested_setting(modeladmin, request, queryset):
-    changed = 0
-    for entry in queryset.filter(setting="").select_related("commune"):
-        suggestion = entry.suggested_setting
-        if suggestion:
-            DirectoryEntry.objects.filter(pk=entry.pk).update(setting=suggestion)
-            changed += 1
+    changed = services.entries_apply_suggested_setting(
+        entry_ids=list(queryset.values_list("pk", flat=True))
+    )
     modeladmin.message_user(
         request,
         ngettext("Milieu renseigné pour %d fiche.", "Milieu renseigné pour %d fiches.", changed)
@@ -181,11 +189,15 @@ class EntryAdmin(ImportMixin, admin.ModelAdmin):
         "updated_at",
         "published_practice_count",
     ]
-    actions = [publish_entries, unpublish_entries, apply_suggested_setting]
     inlines = [MembershipInline]
     list_per_page = 50
     show_full_result_count = False
     category = Category.STRUCTURE
+    own_actions = [publish_entries, unpublish_entries, apply_suggested_setting]
+
+    @property
+    def actions(self) -> list:
+        return [*self.own_actions, *ENTRY_ACTIONS]
 
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "kind", "published"]}),
@@ -237,13 +249,20 @@ class EntryAdmin(ImportMixin, admin.ModelAdmin):
         }
 
     def save_model(self, request, obj, form, change) -> None:
+        """The service writes the entry with its themes, departments and what derives
+        from them (place, search vector)."""
         obj.category = self.category
-        services.entry_prepare(obj)
-        super().save_model(request, obj, form, change)
+        services.entry_save(
+            entry=obj,
+            themes=form.cleaned_data.get("themes"),
+            departments=form.cleaned_data.get("departments"),
+        )
 
     def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        services.entry_index([form.instance.pk])
+        # The themes and departments were written with the entry; only the people
+        # linked to it are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 @admin.register(Organisation)
@@ -295,18 +314,6 @@ class DirectoryEntryAdmin(admin.ModelAdmin):
         return super().get_search_results(request, queryset.select_related("commune"), search_term)
 
 
-# --- Moderation: reasons ---------------------------------------------------------------
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Motif, envoyé par e-mail à l'auteur"),
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        max_length=2000,
-        error_messages={"required": gettext_lazy("Indiquez le motif : il est envoyé à l'auteur.")},
-    )
-
-
 # --- Practices --------------------------------------------------------------------------
 
 
@@ -350,33 +357,22 @@ def publish_practices(modeladmin, request, queryset):
     )
 
 
-@admin.action(description=gettext_lazy("Refuser les pratiques sélectionnées…"))
-def reject_practices(modeladmin, request, queryset):
-    if not request.user.has_perm("clusters.change_practice"):
-        raise PermissionDenied
-    if "apply" in request.POST:
-        form = ReasonForm(request.POST)
-        if form.is_valid():
-            for practice in queryset:
-                services.practice_reject(practice=practice, reason=form.cleaned_data["reason"])
-            count = queryset.count()
-            modeladmin.message_user(
-                request,
-                ngettext("%d pratique refusée.", "%d pratiques refusées.", count) % count,
-                messages.SUCCESS,
-            )
-            return None
-    else:
-        form = ReasonForm()
-    return intermediate_page(
-        request,
-        modeladmin,
-        button=_("Refuser et prévenir"),
-        title=_("Refuser des pratiques"),
-        objects=list(queryset),
-        form=form,
-        action="reject_practices",
-    )
+def _reject_practices(request, practices, data) -> str:
+    for practice in practices:
+        services.practice_reject(practice=practice, reason=data["reason"])
+    count = len(practices)
+    return ngettext("%d pratique refusée.", "%d pratiques refusées.", count) % count
+
+
+reject_practices = asking_action(
+    name="reject_practices",
+    description=gettext_lazy("Refuser les pratiques sélectionnées…"),
+    form_class=ReasonForm,
+    title=gettext_lazy("Refuser des pratiques"),
+    button=gettext_lazy("Refuser et prévenir"),
+    apply=_reject_practices,
+    permissions=["change"],
+)
 
 
 @admin.register(Practice)
@@ -425,23 +421,38 @@ class PracticeAdmin(admin.ModelAdmin):
         return " — ".join(str(p) for p in parts)
 
     def save_model(self, request, obj, form, change) -> None:
-        if not obj.slug:
-            obj.slug = services.unique_slug(Practice, obj.title)
+        # Written in save_related, with its partners and links, by the service.
         if not change:
             obj.proposer = obj.proposer or request.user
-        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change) -> None:
-        entry_ids_before = list(
-            PracticePartner.objects.filter(practice=form.instance)
-            .exclude(entry=None)
-            .values_list("entry_id", flat=True)
-        )
-        super().save_related(request, form, formsets, change)
-        services.practice_index(form.instance)
-        services.entries_count_practices(
-            entry_ids_before
-            + list(form.instance.partners.exclude(entry=None).values_list("entry_id", flat=True))
+        """The service writes the practice, its themes, measures, partners and links, and
+        what derives from them (filters, search vector, the partners' counts)."""
+        partners, links = [], []
+        for formset in formsets:
+            formset.save(commit=False)  # what changed, for the history; nothing written
+            kept = [
+                f.cleaned_data
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            if formset.model is PracticePartner:
+                kept.sort(key=lambda row: row.get("position") or 0)
+                partners = [
+                    services.PartnerInput(
+                        role=row["role"], entry=row.get("entry"), name=row.get("name", "")
+                    )
+                    for row in kept
+                    if row.get("entry") or row.get("name")
+                ]
+            elif formset.model is PracticeLink:
+                links = [(row["label"], row["url"]) for row in kept]
+        services.practice_save(
+            practice=form.instance,
+            themes=form.cleaned_data["themes"],
+            funding_measures=form.cleaned_data["funding_measures"],
+            partners=partners,
+            links=links,
         )
 
     def get_urls(self):
@@ -531,35 +542,24 @@ def approve_changes(modeladmin, request, queryset):
     )
 
 
-@admin.action(description=gettext_lazy("Refuser les modifications sélectionnées…"))
-def reject_changes(modeladmin, request, queryset):
-    pending = queryset.filter(status=EntryChange.Status.PENDING)
-    if "apply" in request.POST:
-        form = ReasonForm(request.POST)
-        if form.is_valid():
-            count = 0
-            for change in pending:
-                services.entry_change_reject(
-                    change=change, reviewer=request.user, note=form.cleaned_data["reason"]
-                )
-                count += 1
-            modeladmin.message_user(
-                request,
-                ngettext("%d modification refusée.", "%d modifications refusées.", count) % count,
-                messages.SUCCESS,
-            )
-            return None
-    else:
-        form = ReasonForm()
-    return intermediate_page(
-        request,
-        modeladmin,
-        button=_("Refuser et prévenir"),
-        title=_("Refuser des modifications de fiches"),
-        objects=list(pending),
-        form=form,
-        action="reject_changes",
-    )
+def _reject_changes(request, changes, data) -> str:
+    count = 0
+    for change in changes:
+        if change.status == EntryChange.Status.PENDING:
+            services.entry_change_reject(change=change, reviewer=request.user, note=data["reason"])
+            count += 1
+    return ngettext("%d modification refusée.", "%d modifications refusées.", count) % count
+
+
+reject_changes = asking_action(
+    name="reject_changes",
+    description=gettext_lazy("Refuser les modifications sélectionnées…"),
+    form_class=ReasonForm,
+    title=gettext_lazy("Refuser des modifications de fiches"),
+    button=gettext_lazy("Refuser et prévenir"),
+    apply=_reject_changes,
+    permissions=["change"],
+)
 
 
 @admin.register(EntryChange)

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Reviewed
 from core.search import Unaccented
 from reference.models import (
     Commune,
@@ -267,7 +268,7 @@ class Membership(models.Model):
         return f"{self.user} — {self.entry} ({self.get_role_display()})"
 
 
-class EntryChange(models.Model):
+class EntryChange(Reviewed):
     """A representative's change to their entry, applied only once staff approve it."""
 
     class Status(models.TextChoices):
@@ -292,16 +293,6 @@ class EntryChange(models.Model):
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    review_note = models.TextField(_("note de modération"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("modérée par"),
-    )
-    reviewed_at = models.DateTimeField(_("modérée le"), null=True, blank=True)
     created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
 
     class Meta:

@@ -24,6 +24,7 @@ from clusters.models import (
     Practice,
     PracticePartner,
 )
+from core.search import Unaccented, clean_query, plain
 from reference.models import Theme, other_side
 
 EARTH_RADIUS_KM = 6371.0
@@ -63,6 +64,14 @@ def _may_see_unpublished_entry(user, entry: DirectoryEntry) -> bool:
     if user.is_staff and user.has_perm("clusters.view_directoryentry"):
         return True
     return Membership.objects.filter(user=user, entry=entry).exists()
+
+
+def represents(*, user, entry: DirectoryEntry) -> bool:
+    """Whether the person is a representative of the entry (who may propose changes)."""
+    return (
+        user.is_authenticated
+        and entry.memberships.filter(user=user, role=Membership.Role.REPRESENTATIVE).exists()
+    )
 
 
 def entry_for_representative(*, user, category: str, slug: str) -> DirectoryEntry:
@@ -109,6 +118,21 @@ def practice_for_public(*, slug: str, user=None) -> Practice:
         if user.is_staff and user.has_perm("clusters.view_practice"):
             return practice
     raise Http404
+
+
+def entries_named_like(raw: str | None, limit: int = 10) -> list[DirectoryEntry]:
+    """Published entries whose name contains the typed text, accents and case aside (for
+    the autocompletes); nothing under two letters."""
+    text = clean_query(raw)
+    if len(text) < 2:
+        return []
+    return list(
+        DirectoryEntry.objects.published()
+        .annotate(plain_name=Unaccented("name"))
+        .filter(plain_name__icontains=plain(text))
+        .select_related("commune")
+        .order_by("name")[:limit]
+    )
 
 
 # --- Detail pages --------------------------------------------------------------------

@@ -120,6 +120,34 @@ def entry_save(
 
 
 @transaction.atomic
+def entries_set_published(*, entry_ids: list[int], published: bool) -> int:
+    """Publish or unpublish entries; their search vectors follow, and the vocabulary that
+    corrects typos learns the words of those published. Returns how many changed."""
+    count = (
+        DirectoryEntry.objects.filter(pk__in=entry_ids)
+        .exclude(published=published)
+        .update(published=published, updated_at=timezone.now())
+    )
+    entry_index(entry_ids)
+    return count
+
+
+@transaction.atomic
+def entries_apply_suggested_setting(*, entry_ids: list[int]) -> int:
+    """Give the entries without a setting the one INSEE's density grid suggests for their
+    commune. Returns how many were set."""
+    changed = 0
+    for entry in DirectoryEntry.objects.filter(pk__in=entry_ids, setting="").select_related(
+        "commune"
+    ):
+        suggestion = entry.suggested_setting
+        if suggestion:
+            DirectoryEntry.objects.filter(pk=entry.pk).update(setting=suggestion)
+            changed += 1
+    return changed
+
+
+@transaction.atomic
 def membership_add(*, user, entry: DirectoryEntry, role: str = Membership.Role.REPRESENTATIVE):
     """Link a person to a structure or territory (a representative may edit its entry)."""
     membership, _ = Membership.objects.update_or_create(
@@ -170,9 +198,7 @@ def entry_change_approve(*, change: EntryChange, reviewer) -> DirectoryEntry:
     if "themes" in change.data:
         themes = list(Theme.objects.filter(slug__in=change.data["themes"]))
     entry_save(entry=entry, themes=themes)
-    change.status = EntryChange.Status.APPROVED
-    change.reviewed_by, change.reviewed_at = reviewer, timezone.now()
-    change.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    change.record_review(reviewer=reviewer, status=EntryChange.Status.APPROVED)
     _tell_change_author(change)
     return entry
 
@@ -183,10 +209,7 @@ def entry_change_reject(*, change: EntryChange, reviewer, note: str) -> EntryCha
     change = EntryChange.objects.select_for_update().get(pk=change.pk)
     if change.status != EntryChange.Status.PENDING:
         raise ValidationError(_("Cette modification a déjà été traitée."))
-    change.status = EntryChange.Status.REJECTED
-    change.review_note = note
-    change.reviewed_by, change.reviewed_at = reviewer, timezone.now()
-    change.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
+    change.record_review(reviewer=reviewer, status=EntryChange.Status.REJECTED, note=note)
     _tell_change_author(change)
     return change
 

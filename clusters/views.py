@@ -1,29 +1,24 @@
 """Pages of the directory, the practices and the map; thin: selectors read, services write."""
 
-from itertools import chain
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
-from clusters import forms, selectors, services
+from clusters import exports, forms, selectors, services
 from clusters.filters import SearchFilterSet
-from clusters.models import Category, DirectoryEntry, Practice, PracticePartner
+from clusters.models import Category
 from core.exports import csv_response
 from core.pagecache import public_page
 from core.pagination import ranked_page
 from core.ratelimits import limit_posts
-from core.search import Unaccented, clean_query, plain
 from core.text import render_markdown, render_plain
 
 PAGE_SIZE = 20
-EXPORT_CHUNK = 2000
 
 
 class FilteredListView(TemplateView):
@@ -99,11 +94,7 @@ class EntryDetailView(TemplateView):
             category=self.category, slug=kwargs["slug"], user=self.request.user
         )
         practices, practice_total = selectors.entry_practices(entry)
-        user = self.request.user
-        can_edit = (
-            user.is_authenticated
-            and entry.memberships.filter(user=user, role="representative").exists()
-        )
+        can_edit = selectors.represents(user=self.request.user, entry=entry)
         return {
             **super().get_context_data(**kwargs),
             "entry": entry,
@@ -165,16 +156,7 @@ def map_data(request: HttpRequest) -> JsonResponse:
 @require_GET
 def entry_autocomplete(request: HttpRequest) -> JsonResponse:
     """Published entries whose name contains the typed text, accents and case aside."""
-    text = clean_query(request.GET.get("q"))
-    if len(text) < 2:
-        return JsonResponse({"results": []})
-    rows = (
-        DirectoryEntry.objects.published()
-        .annotate(plain_name=Unaccented("name"))
-        .filter(plain_name__icontains=plain(text))
-        .select_related("commune")
-        .order_by("name")[:10]
-    )
+    rows = selectors.entries_named_like(request.GET.get("q"))
     return JsonResponse(
         {
             "results": [
@@ -207,77 +189,18 @@ def _bad_filters(filterset) -> HttpResponse | None:
     return None
 
 
-def _chunks(rows, size: int = EXPORT_CHUNK):
-    """Rows in lists of ``size``, so that related values are fetched once per chunk."""
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _grouped(pairs) -> dict:
-    grouped: dict = {}
-    for key, value in pairs:
-        grouped.setdefault(key, []).append(value)
-    return grouped
-
-
-def _labels(model, field: str) -> dict[str, str]:
-    return {key: str(label) for key, label in model._meta.get_field(field).choices}
-
-
 @require_GET
 def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Exactly the entries the directory's filters select, as CSV or GeoJSON."""
     filterset = selectors.directory_filter(request.GET)
     if bad := _bad_filters(filterset):
         return bad
-    queryset = filterset.qs
     if fmt == "geojson":
-        response = JsonResponse(selectors.entries_geojson(queryset, limit=100_000))
+        response = JsonResponse(selectors.entries_geojson(filterset.qs, limit=100_000))
         response["Content-Disposition"] = 'attachment; filename="annuaire-interclusters.geojson"'
         return response
-    rows = queryset.values_list(
-        "pk", "name", "acronym", "category", "kind", "setting", "commune__name", "commune__code",
-        "department__name", "region__name", "published_practice_count", "website", "email",
-        "phone", "latitude", "longitude", "slug",
-    ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
-    header = [
-        pgettext("directory entry", "Nom"), _("Sigle"), _("Catégorie"), _("Type"), _("Milieu"),
-        _("Commune"),
-        _("Code INSEE"), _("Département"), _("Région"), _("Thèmes"), _("Pratiques publiées"),
-        _("Site web"), _("E-mail"), _("Téléphone"), _("Latitude"), _("Longitude"),
-        _("Adresse de la fiche"),
-    ]  # fmt: skip
-    categories = _labels(DirectoryEntry, "category")
-    kinds = _labels(DirectoryEntry, "kind")
-    settings_ = _labels(DirectoryEntry, "setting")
-    base = request.build_absolute_uri("/annuaire/")
-
-    def lines():
-        for chunk in _chunks(rows):
-            themes = _grouped(
-                DirectoryEntry.themes.through.objects.filter(
-                    directoryentry_id__in=[row[0] for row in chunk]
-                )
-                .order_by("theme__position", "theme__name")
-                .values_list("directoryentry_id", "theme__name")
-            )
-            for (pk, name, acronym, category, kind, setting, commune, code, department,
-                 region, practices, website, email, phone, lat, lon, slug) in chunk:  # fmt: skip
-                folder = "territoires" if category == Category.TERRITORY else "structures"
-                yield [
-                    name, acronym, categories.get(category, ""), kinds.get(kind, ""),
-                    settings_.get(setting, ""), commune or "", code or "", department or "",
-                    region or "", ", ".join(themes.get(pk, [])), practices, website, email,
-                    phone, _number(lat), _number(lon), f"{base}{folder}/{slug}/",
-                ]  # fmt: skip
-
-    return csv_response("annuaire-interclusters", chain([header], lines()))
+    rows = exports.directory_rows(filterset.qs, base_url=request.build_absolute_uri("/annuaire/"))
+    return csv_response("annuaire-interclusters", rows)
 
 
 @require_GET
@@ -286,72 +209,12 @@ def practice_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filterset = selectors.practice_filter(request.GET)
     if bad := _bad_filters(filterset):
         return bad
-    queryset = filterset.qs
     if fmt == "geojson":
-        entry_ids = (
-            DirectoryEntry.objects.published()
-            .filter(partnerships__practice__in=queryset.values("pk"))
-            .values_list("pk", flat=True)
-        )
-        data = selectors.entries_geojson(
-            DirectoryEntry.objects.filter(pk__in=entry_ids), limit=100_000
-        )
-        response = JsonResponse(data)
+        response = JsonResponse(exports.practices_geojson(filterset.qs))
         response["Content-Disposition"] = 'attachment; filename="pratiques-interclusters.geojson"'
         return response
-    rows = queryset.values_list(
-        "pk", "title", "summary", "kind", "rural_urban", "start_year", "end_year", "status",
-        "region_codes", "published_at", "slug",
-    ).iterator(chunk_size=EXPORT_CHUNK)  # fmt: skip
-    header = [
-        _("Titre"), _("Résumé"), _("Type"), _("Thèmes"), _("Chef de file"), _("Partenaires"),
-        _("Coopération rural–urbain"), _("Mesures FEADER"), _("Année de début"), _("Année de fin"),
-        _("Avancement"), _("Régions"), _("Publiée le"), _("Adresse de la fiche"),
-    ]  # fmt: skip
-    kinds = _labels(Practice, "kind")
-    statuses = _labels(Practice, "status")
-    yes, no = _("oui"), _("non")
-    base = request.build_absolute_uri("/pratiques/")
-
-    def lines():
-        for chunk in _chunks(rows):
-            ids = [row[0] for row in chunk]
-            themes = _grouped(
-                Practice.themes.through.objects.filter(practice_id__in=ids)
-                .order_by("theme__position", "theme__name")
-                .values_list("practice_id", "theme__name")
-            )
-            measures = _grouped(
-                Practice.funding_measures.through.objects.filter(practice_id__in=ids)
-                .order_by("fundingmeasure__position")
-                .values_list("practice_id", "fundingmeasure__code")
-            )
-            partners = _grouped(
-                (practice_id, (role, entry_name or name))
-                for practice_id, role, name, entry_name in PracticePartner.objects.filter(
-                    practice_id__in=ids
-                )
-                .order_by("role", "position", "pk")
-                .values_list("practice_id", "role", "name", "entry__name")
-            )
-            for (pk, title, summary, kind, rural_urban, start, end, status, regions,
-                 published_at, slug) in chunk:  # fmt: skip
-                people = partners.get(pk, [])
-                yield [
-                    title, summary, kinds.get(kind, ""), ", ".join(themes.get(pk, [])),
-                    ", ".join(n for role, n in people if role == PracticePartner.Role.LEAD),
-                    ", ".join(n for role, n in people if role != PracticePartner.Role.LEAD),
-                    yes if rural_urban else no, ", ".join(measures.get(pk, [])),
-                    start or "", end or "", statuses.get(status, ""), ", ".join(regions),
-                    published_at.date().isoformat() if published_at else "",
-                    f"{base}{slug}/",
-                ]  # fmt: skip
-
-    return csv_response("pratiques-interclusters", chain([header], lines()))
-
-
-def _number(value: float | None) -> str:
-    return f"{value:.5f}".replace(".", ",") if value is not None else ""
+    rows = exports.practice_rows(filterset.qs, base_url=request.build_absolute_uri("/pratiques/"))
+    return csv_response("pratiques-interclusters", rows)
 
 
 # --- Contributions -----------------------------------------------------------------------

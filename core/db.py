@@ -36,3 +36,16 @@ def move_content_types(apps, old_label: str, new_label: str, models: list[str]) 
         else:
             old.app_label = new_label
             old.save(update_fields=["app_label"])
+
+
+MAX_ID = 2**63 - 1  # PostgreSQL's bigint
+
+
+def parse_id(raw) -> int | None:
+    """A primary key sent by a form or a query string, or None when it cannot be one
+    (not a number, negative, beyond bigint)."""
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value <= MAX_ID else None

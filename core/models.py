@@ -1,8 +1,11 @@
-"""Tables of the shared toolbox: the content version behind the page cache, and the
-vocabulary behind the search's typo correction."""
+"""Tables of the shared toolbox: the content version behind the page cache, the
+vocabulary behind the search's typo correction, and the review fields that moderated
+models share."""
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,3 +39,29 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class Reviewed(models.Model):
+    """What staff record when they decide on something submitted to them (a change to an
+    entry, a proposal to a call): the note sent to its author, who decided and when."""
+
+    review_note = models.TextField(_("note de relecture"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("relu par"),
+    )
+    reviewed_at = models.DateTimeField(_("relu le"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def record_review(self, *, reviewer, status: str, note: str = "") -> None:
+        """Set the decision, the note and who took it, and save them."""
+        self.status = status
+        self.review_note = note
+        self.reviewed_by, self.reviewed_at = reviewer, timezone.now()
+        self.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])

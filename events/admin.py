@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.adminpages import intermediate_page
+from core.adminpages import asking_action, reason_form
 from events import services
 from events.models import (
     CallForParticipation,
@@ -36,7 +36,9 @@ class CallInline(admin.StackedInline):
 
 @admin.action(description=gettext_lazy("Fermer les inscriptions des événements sélectionnés"))
 def close_registrations(modeladmin, request, queryset):
-    count = queryset.update(registrations_closed=True)
+    count = services.events_close_registrations(
+        event_ids=list(queryset.values_list("pk", flat=True))
+    )
     modeladmin.message_user(
         request,
         ngettext(
@@ -128,11 +130,19 @@ class EventAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change) -> None:
-        services.event_prepare(obj)
-        super().save_model(request, obj, form, change)
+        """The service writes the event with its themes and organisers and what derives
+        from its commune."""
+        services.event_save(
+            event=obj,
+            themes=form.cleaned_data.get("themes"),
+            organisers=form.cleaned_data.get("organiser_entries"),
+        )
 
     def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
+        # Themes and organisers were written with the event; then its workshops and call,
+        # and the search vector, which includes the workshops' titles.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
         services.event_index([form.instance])
 
 
@@ -143,34 +153,24 @@ class MessageForm(forms.Form):
     )
 
 
-@admin.action(description=gettext_lazy("Écrire aux inscrits de l'atelier…"))
-def write_to_registrants(modeladmin, request, queryset):
-    if "apply" in request.POST:
-        form = MessageForm(request.POST)
-        if form.is_valid():
-            sent = sum(
-                services.workshop_message_send(
-                    workshop=workshop,
-                    subject=form.cleaned_data["subject"],
-                    body=form.cleaned_data["body"],
-                )
-                for workshop in queryset
-            )
-            modeladmin.message_user(
-                request, ngettext("%d message envoyé.", "%d messages envoyés.", sent) % sent
-            )
-            return None
-    else:
-        form = MessageForm()
-    return intermediate_page(
-        request,
-        modeladmin,
-        title=_("Écrire aux inscrits"),
-        form=form,
-        objects=list(queryset),
-        action="write_to_registrants",
-        button=_("Envoyer"),
+def _write_to_registrants(request, workshops, data) -> str:
+    sent = sum(
+        services.workshop_message_send(
+            workshop=workshop, subject=data["subject"], body=data["body"]
+        )
+        for workshop in workshops
     )
+    return ngettext("%d message envoyé.", "%d messages envoyés.", sent) % sent
+
+
+write_to_registrants = asking_action(
+    name="write_to_registrants",
+    description=gettext_lazy("Écrire aux inscrits de l'atelier…"),
+    form_class=MessageForm,
+    title=gettext_lazy("Écrire aux inscrits"),
+    button=gettext_lazy("Envoyer"),
+    apply=_write_to_registrants,
+)
 
 
 @admin.register(Workshop)
@@ -238,44 +238,30 @@ class MoveForm(forms.Form):
         self.fields["target"].queryset = workshops
 
 
-@admin.action(description=gettext_lazy("Changer d'atelier…"))
-def move_registrations(modeladmin, request, queryset):
-    event_ids = set(queryset.values_list("event_id", flat=True))
-    if "apply" in request.POST:
-        form = MoveForm(request.POST, event_ids=event_ids)
-        if form.is_valid():
-            moved = 0
-            for registration in queryset:
-                try:
-                    services.registration_move(
-                        registration=registration,
-                        source=form.cleaned_data["source"],
-                        target=form.cleaned_data["target"],
-                    )
-                    moved += 1
-                except (ValidationError, WorkshopChoice.DoesNotExist) as error:
-                    message = (
-                        error.messages[0]
-                        if isinstance(error, ValidationError)
-                        else _("%(name)s n'est pas inscrit à l'atelier de départ.")
-                        % {"name": registration.full_name}
-                    )
-                    modeladmin.message_user(request, message, messages.WARNING)
-            modeladmin.message_user(
-                request, ngettext("%d personne déplacée.", "%d personnes déplacées.", moved) % moved
+def _move_registrations(request, registrations, data) -> str:
+    moved = 0
+    for registration in registrations:
+        try:
+            services.registration_move(
+                registration=registration, source=data["source"], target=data["target"]
             )
-            return None
-    else:
-        form = MoveForm(event_ids=event_ids)
-    return intermediate_page(
-        request,
-        modeladmin,
-        title=_("Changer d'atelier"),
-        form=form,
-        objects=list(queryset),
-        action="move_registrations",
-        button=_("Déplacer"),
-    )
+            moved += 1
+        except ValidationError as error:
+            messages.warning(request, " ".join(error.messages))
+    return ngettext("%d personne déplacée.", "%d personnes déplacées.", moved) % moved
+
+
+move_registrations = asking_action(
+    name="move_registrations",
+    description=gettext_lazy("Changer d'atelier…"),
+    form_class=MoveForm,
+    form_kwargs=lambda request, queryset: {
+        "event_ids": set(queryset.values_list("event_id", flat=True))
+    },
+    title=gettext_lazy("Changer d'atelier"),
+    button=gettext_lazy("Déplacer"),
+    apply=_move_registrations,
+)
 
 
 @admin.register(Registration)
@@ -300,61 +286,39 @@ class RegistrationAdmin(admin.ModelAdmin):
         return False
 
 
-class DecisionForm(forms.Form):
-    note = forms.CharField(
-        label=gettext_lazy("Note pour l'auteur (facultatif pour une acceptation)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-    )
+DecisionForm = reason_form(
+    gettext_lazy("Note pour l'auteur (facultatif pour une acceptation)"), required=False
+)
 
 
-def _decide(modeladmin, request, queryset, status: str, action: str, title: str):
-    if "apply" in request.POST:
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            for proposal in queryset:
-                services.proposal_decide(
-                    proposal=proposal,
-                    status=status,
-                    reviewer=request.user,
-                    note=form.cleaned_data["note"],
-                )
-            count = queryset.count()
-            modeladmin.message_user(
-                request,
-                ngettext("%d proposition traitée.", "%d propositions traitées.", count) % count,
+def _deciding(status: str):
+    def apply(request, proposals, data) -> str:
+        for proposal in proposals:
+            services.proposal_decide(
+                proposal=proposal, status=status, reviewer=request.user, note=data["reason"]
             )
-            return None
-    else:
-        form = DecisionForm()
-    return intermediate_page(
-        request, modeladmin, title=title, form=form, objects=list(queryset), action=action,
-        button=_("Confirmer et prévenir"),
-    )  # fmt: skip
+        count = len(proposals)
+        return ngettext("%d proposition traitée.", "%d propositions traitées.", count) % count
+
+    return apply
 
 
-@admin.action(description=gettext_lazy("Retenir les propositions sélectionnées…"))
-def accept_proposals(modeladmin, request, queryset):
-    return _decide(
-        modeladmin,
-        request,
-        queryset,
-        Proposal.Status.ACCEPTED,
-        "accept_proposals",
-        _("Retenir des propositions"),
-    )
-
-
-@admin.action(description=gettext_lazy("Ne pas retenir les propositions sélectionnées…"))
-def reject_proposals(modeladmin, request, queryset):
-    return _decide(
-        modeladmin,
-        request,
-        queryset,
-        Proposal.Status.REJECTED,
-        "reject_proposals",
-        _("Ne pas retenir des propositions"),
-    )
+accept_proposals = asking_action(
+    name="accept_proposals",
+    description=gettext_lazy("Retenir les propositions sélectionnées…"),
+    form_class=DecisionForm,
+    title=gettext_lazy("Retenir des propositions"),
+    button=gettext_lazy("Confirmer et prévenir"),
+    apply=_deciding(Proposal.Status.ACCEPTED),
+)
+reject_proposals = asking_action(
+    name="reject_proposals",
+    description=gettext_lazy("Ne pas retenir les propositions sélectionnées…"),
+    form_class=DecisionForm,
+    title=gettext_lazy("Ne pas retenir des propositions"),
+    button=gettext_lazy("Confirmer et prévenir"),
+    apply=_deciding(Proposal.Status.REJECTED),
+)
 
 
 @admin.register(Proposal)

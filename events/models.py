@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import DirectoryEntry
+from core.models import Reviewed
 from reference.models import Commune, Region, Theme
 
 
@@ -331,7 +332,7 @@ def proposal_upload_to(instance: "Proposal", filename: str) -> str:
     return f"propositions/{secrets.token_hex(16)}/document.pdf"
 
 
-class Proposal(models.Model):
+class Proposal(Reviewed):
     """A contribution proposed in answer to a call for participation."""
 
     class Status(models.TextChoices):
@@ -377,16 +378,6 @@ class Proposal(models.Model):
     status = models.CharField(
         _("statut"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )
-    review_note = models.TextField(_("note de relecture"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("relue par"),
-    )
-    reviewed_at = models.DateTimeField(_("relue le"), null=True, blank=True)
     created_at = models.DateTimeField(_("soumise le"), auto_now_add=True)
 
     class Meta:

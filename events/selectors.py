@@ -20,6 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 
+from core.db import parse_id
 from events.filters import EventFilter
 from events.models import Event, Proposal, Registration, Status, Workshop, WorkshopChoice
 
@@ -95,6 +96,33 @@ def event_for_public(*, slug: str, user=None) -> Event:
     ):
         return event
     raise Http404
+
+
+def event_for_staff(*, slug: str) -> Event:
+    """Any event, published or not, for the staff pages (whose views check the
+    permission)."""
+    event = Event.objects.filter(slug=slug).first()
+    if event is None:
+        raise Http404
+    return event
+
+
+def calendar_events() -> QuerySet:
+    """The published events of the calendar feed, soonest first."""
+    return Event.objects.published().select_related("commune").order_by("starts_at")
+
+
+def event_workshops(event: Event) -> list[Workshop]:
+    return list(event.workshops.order_by("starts_at", "pk"))
+
+
+def registration_of_event(*, event: Event, pk) -> Registration:
+    """A registration to ``event`` from an identifier sent by a form; 404 for anything
+    else, a malformed identifier included."""
+    registration = Registration.objects.filter(pk=parse_id(pk), event=event).first()
+    if registration is None:
+        raise Http404
+    return registration
 
 
 def workshops_with_seats(event: Event) -> list[Workshop]:

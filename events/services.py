@@ -291,9 +291,16 @@ def registration_move(
         raise ValidationError(_("Les deux ateliers doivent appartenir à l'événement."))
     event = _lock_event(registration.event)
     workshops = _lock_workshops(event, [source.pk, target.pk])
-    choice = WorkshopChoice.objects.select_for_update().get(
-        registration=registration, workshop=source
+    choice = (
+        WorkshopChoice.objects.select_for_update()
+        .filter(registration=registration, workshop=source)
+        .first()
     )
+    if choice is None:
+        raise ValidationError(
+            _("%(name)s n'est pas inscrit à l'atelier de départ.")
+            % {"name": registration.full_name}
+        )
     if (
         WorkshopChoice.objects.filter(registration=registration, workshop=target)
         .exclude(status=Status.CANCELLED)
@@ -366,10 +373,7 @@ def proposal_decide(*, proposal: Proposal, status: str, reviewer, note: str = ""
     if status not in (Proposal.Status.ACCEPTED, Proposal.Status.REJECTED):
         raise ValidationError(_("Décision inconnue."))
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    proposal.status = status
-    proposal.review_note = note
-    proposal.reviewed_by, proposal.reviewed_at = reviewer, timezone.now()
-    proposal.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at"])
+    proposal.record_review(reviewer=reviewer, status=status, note=note)
     if proposal.author and proposal.author.email:
         context = {
             "proposal": proposal,
@@ -483,6 +487,28 @@ def event_index(events) -> None:
                 (event.description, "D"),
             )
         )
+
+
+@transaction.atomic
+def event_save(*, event: Event, themes=None, organisers=None) -> Event:
+    """Save an event with its themes and organisers; the region and, unless staff placed
+    it, the point come from the commune; the search vector follows."""
+    event_prepare(event)
+    event.save()
+    if themes is not None:
+        event.themes.set(themes)
+    if organisers is not None:
+        event.organiser_entries.set(organisers)
+    event_index([event])
+    return event
+
+
+@transaction.atomic
+def events_close_registrations(*, event_ids: list[int]) -> int:
+    """Close the registrations of these events now, whatever their dates."""
+    return Event.objects.filter(pk__in=event_ids, registrations_closed=False).update(
+        registrations_closed=True, updated_at=timezone.now()
+    )
 
 
 def event_prepare(event: Event) -> Event:

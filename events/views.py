@@ -6,7 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -17,9 +17,9 @@ from core.exports import csv_response, xlsx_response
 from core.pagecache import public_page
 from core.ratelimits import limit_posts
 from core.text import render_markdown
-from events import forms, selectors, services
+from events import exports, forms, selectors, services
 from events.ics import event_calendar
-from events.models import Event, Registration, Status
+from events.models import Status
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 
@@ -73,8 +73,7 @@ class EventDetailView(TemplateView):
 @require_GET
 def agenda_ics(request: HttpRequest) -> HttpResponse:
     """All published events, as a calendar to subscribe to."""
-    events = Event.objects.published().select_related("commune").order_by("starts_at")
-    response = HttpResponse(event_calendar(events), content_type=ICS_TYPE)
+    response = HttpResponse(event_calendar(selectors.calendar_events()), content_type=ICS_TYPE)
     response["Content-Disposition"] = 'inline; filename="agenda-interclusters.ics"'
     return response
 
@@ -83,7 +82,7 @@ def agenda_ics(request: HttpRequest) -> HttpResponse:
 def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
     """One event and its workshops."""
     event = selectors.event_for_public(slug=slug, user=request.user)
-    workshops = list(event.workshops.order_by("starts_at"))
+    workshops = selectors.event_workshops(event)
     response = HttpResponse(
         event_calendar([event], workshops={event.pk: workshops}), content_type=ICS_TYPE
     )
@@ -280,10 +279,10 @@ def proposal_document(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_permission_required("events.change_registration")
 def check_in(request: HttpRequest, slug: str) -> HttpResponse:
     """The welcome desk on the day: find a name, mark present, see the counts."""
-    event = get_object_or_404(Event, slug=slug)
+    event = selectors.event_for_staff(slug=slug)
     if request.method == "POST":
-        registration = get_object_or_404(
-            Registration, pk=request.POST.get("registration"), event=event
+        registration = selectors.registration_of_event(
+            event=event, pk=request.POST.get("registration")
         )
         present = request.POST.get("present") == "1"
         services.registration_check_in(registration=registration, present=present)
@@ -315,37 +314,9 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def attendees_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """Who registered to an event, as CSV or XLSX, for the staff."""
-    event = get_object_or_404(Event, slug=slug)
-    header = [
-        _("Nom et prénom"), _("Adresse e-mail"), _("Structure"), _("Statut"), _("Ateliers"),
-        _("Besoins d'accessibilité"), _("Régime alimentaire"), _("Inscrit le"), _("Présent"),
-    ]  # fmt: skip
-    registrations = (
-        Registration.objects.filter(event=event)
-        .prefetch_related("choices__workshop")
-        .order_by("full_name", "pk")
-    )
-    rows = []
-    for registration in registrations:
-        workshops = ", ".join(
-            f"{c.workshop.title} ({c.get_status_display()})"
-            for c in registration.choices.all()
-            if c.status != Status.CANCELLED
-        )
-        rows.append(
-            [
-                registration.full_name,
-                registration.email,
-                registration.structure_name,
-                registration.get_status_display(),
-                workshops,
-                registration.accessibility_needs,
-                registration.dietary_needs,
-                timezone.localtime(registration.created_at).strftime("%d/%m/%Y %H:%M"),
-                _("oui") if registration.checked_in_at else _("non"),
-            ]  # fmt: skip
-        )
+    event = selectors.event_for_staff(slug=slug)
+    rows = exports.attendee_rows(event)
     filename = f"inscrits-{event.slug}"
     if fmt == "xlsx":
-        return xlsx_response(filename, _("Inscrits"), [header, *rows])
-    return csv_response(filename, [header, *rows])
+        return xlsx_response(filename, _("Inscrits"), rows)
+    return csv_response(filename, rows)

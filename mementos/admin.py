@@ -119,13 +119,7 @@ class MementoAdmin(VersionAdmin):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
 
     def save_model(self, request, obj, form, change):
-        if "pdf" in form.changed_data:
-            obj.pdf_size = obj.pdf.size if obj.pdf else None
-        if obj.status == Memento.Status.PUBLISHED and obj.published_at is None:
-            from django.utils import timezone
-
-            obj.published_at = timezone.now()
-        super().save_model(request, obj, form, change)
+        services.memento_save(memento=obj, pdf_changed="pdf" in form.changed_data)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

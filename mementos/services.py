@@ -52,6 +52,18 @@ def memento_set_status(*, memento: Memento, status: str, user) -> Memento:
     return memento
 
 
+@transaction.atomic
+def memento_save(*, memento: Memento, pdf_changed: bool = False) -> Memento:
+    """Save a memento as staff edit it: the PDF's size is kept for the page, and a memento
+    published for the first time gets its publication date."""
+    if pdf_changed:
+        memento.pdf_size = memento.pdf.size if memento.pdf else None
+    if memento.status == Memento.Status.PUBLISHED and memento.published_at is None:
+        memento.published_at = timezone.now()
+    memento.save()
+    return memento
+
+
 def _plain(markdown_text: str) -> str:
     """The words of a Markdown text, for the search index."""
     from django.utils.html import strip_tags

@@ -9,11 +9,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from reference.models import Commune, Department, Epci, FundingMeasure, Region, Theme
+from reference.selectors import PLACE_CHOICES_KEY
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BATCH_SIZE = 2000
@@ -82,6 +84,7 @@ def reference_data_load(*, communes: bool = True) -> dict[str, int]:
     )
     if communes:
         _load_communes()
+    transaction.on_commit(lambda: cache.delete(PLACE_CHOICES_KEY))
     return {
         "regions": Region.objects.count(),
         "departments": Department.objects.count(),

@@ -10,9 +10,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from clusters.admin import OrganisationAdmin, TerritoryAdmin
+from clusters.admin import add_entry_action
 from clusters.models import STRUCTURE_KINDS, TERRITORY_KINDS, DirectoryEntry
-from core.adminpages import admin_page, intermediate_page
+from core.adminpages import admin_page, asking_action
 from reference.models import Theme
 from reference.selectors import place_choices
 from surveys import services
@@ -328,50 +328,35 @@ class InvitationAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.action(description=gettext_lazy("Inviter à une enquête…"))
-def invite_entries(modeladmin, request, queryset):
-    """From the directory: invite the selected structures or territories to a survey."""
-
-    class PickSurvey(forms.Form):
-        survey = forms.ModelChoiceField(
-            label=gettext_lazy("Enquête"),
-            queryset=Survey.objects.exclude(status=Survey.Status.CLOSED),
-        )
-
-    if "apply" in request.POST:
-        form = PickSurvey(request.POST)
-        if form.is_valid():
-            invited, skipped = services.invitations_create(
-                survey=form.cleaned_data["survey"], entries=list(queryset)
-            )
-            modeladmin.message_user(
-                request,
-                ngettext("%d invitation envoyée.", "%d invitations envoyées.", len(invited))
-                % len(invited)
-                + (
-                    " "
-                    + _("Sans adresse e-mail : %(names)s.")
-                    % {"names": ", ".join(e.name for e in skipped)}
-                    if skipped
-                    else ""
-                ),
-            )
-            return None
-    else:
-        form = PickSurvey()
-    return intermediate_page(
-        request,
-        modeladmin,
-        title=_("Inviter à une enquête"),
-        form=form,
-        objects=list(queryset),
-        action="invite_entries",
-        button=_("Inviter"),
+class PickSurvey(forms.Form):
+    survey = forms.ModelChoiceField(
+        label=gettext_lazy("Enquête"),
+        queryset=Survey.objects.exclude(status=Survey.Status.CLOSED),
     )
 
 
-for directory_admin in (OrganisationAdmin, TerritoryAdmin):
-    directory_admin.actions = [*directory_admin.actions, invite_entries]
+def _invite_entries(request, entries, data) -> str:
+    invited, skipped = services.invitations_create(survey=data["survey"], entries=entries)
+    message = ngettext("%d invitation envoyée.", "%d invitations envoyées.", len(invited)) % len(
+        invited
+    )
+    if skipped:
+        message += " " + _("Sans adresse e-mail : %(names)s.") % {
+            "names": ", ".join(e.name for e in skipped)
+        }
+    return message
+
+
+invite_entries = asking_action(
+    name="invite_entries",
+    description=gettext_lazy("Inviter à une enquête…"),
+    form_class=PickSurvey,
+    title=gettext_lazy("Inviter à une enquête"),
+    button=gettext_lazy("Inviter"),
+    apply=_invite_entries,
+)
+# Offered in the directory's lists of structures and territories.
+add_entry_action(invite_entries)
 
 
 # --- Responses and themes ------------------------------------------------------------------------
@@ -426,31 +411,19 @@ class TagForm(forms.Form):
     )
 
 
-@admin.action(description=gettext_lazy("Étiqueter avec des thèmes…"))
-def tag_answers(modeladmin, request, queryset):
-    if "apply" in request.POST:
-        form = TagForm(request.POST)
-        if form.is_valid():
-            for answer in queryset:
-                answer.themes.add(*form.cleaned_data["themes"])
-                if form.cleaned_data["quotable"]:
-                    Answer.objects.filter(pk=answer.pk).update(quotable=True)
-            count = queryset.count()
-            modeladmin.message_user(
-                request, ngettext("%d réponse étiquetée.", "%d réponses étiquetées.", count) % count
-            )
-            return None
-    else:
-        form = TagForm()
-    return intermediate_page(
-        request,
-        modeladmin,
-        title=_("Étiqueter des réponses"),
-        form=form,
-        objects=list(queryset),
-        action="tag_answers",
-        button=_("Étiqueter"),
-    )
+def _tag_answers(request, answers, data) -> str:
+    count = services.answers_tag(answers=answers, themes=data["themes"], quotable=data["quotable"])
+    return ngettext("%d réponse étiquetée.", "%d réponses étiquetées.", count) % count
+
+
+tag_answers = asking_action(
+    name="tag_answers",
+    description=gettext_lazy("Étiqueter avec des thèmes…"),
+    form_class=TagForm,
+    title=gettext_lazy("Étiqueter des réponses"),
+    button=gettext_lazy("Étiqueter"),
+    apply=_tag_answers,
+)
 
 
 @admin.register(Answer)

@@ -279,6 +279,19 @@ def format_value(
     return text
 
 
+@transaction.atomic
+def answers_tag(*, answers: Iterable[Answer], themes: Iterable, quotable: bool = False) -> int:
+    """Tag answers with the themes they raise; ``quotable`` also lets the published results
+    quote them (without a name). Returns how many answers were tagged."""
+    answers = list(answers)
+    themes = list(themes)
+    for answer in answers:
+        answer.themes.add(*themes)
+    if quotable:
+        Answer.objects.filter(pk__in=[a.pk for a in answers]).update(quotable=True)
+    return len(answers)
+
+
 # --- Invitations ---------------------------------------------------------------------------
 
 
@@ -325,6 +338,11 @@ def _send_invitation(invitation: Invitation, token: str, *, reminder: bool) -> N
             Invitation.objects.filter(pk=invitation.pk).update(**{field: timezone.now()})
 
     transaction.on_commit(send)
+
+
+def invitation_mark_opened(*, invitation: Invitation) -> None:
+    """Note the first time an invitation's link is opened."""
+    Invitation.objects.filter(pk=invitation.pk, opened_at=None).update(opened_at=timezone.now())
 
 
 @transaction.atomic

@@ -4,12 +4,10 @@ its results for the staff and for the public, and its exports."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django_ratelimit.core import is_ratelimited
@@ -20,11 +18,10 @@ from core.exports import csv_response, xlsx_response
 from core.pagecache import public_page
 from core.ratelimits import by_client_ip
 from core.text import render_markdown
-from reference.models import Region
-from surveys import forms, selectors, services
-from surveys.models import Answer, AnswerChoice, Invitation, Question, Response, Survey
+from reference.selectors import place_choices
+from surveys import exports, forms, selectors, services
+from surveys.models import Answer, Response, Survey
 
-REGIONS_CACHE_SECONDS = 3600  # the regions change with a reform, not a request
 MODES = {"token": "answer", "representative": "rep", "preview": "preview"}
 
 
@@ -98,9 +95,7 @@ class StartView(AnswerView):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         invitation = self.access.invitation
         if self.mode == "token" and invitation and invitation.opened_at is None:
-            Invitation.objects.filter(pk=invitation.pk, opened_at=None).update(
-                opened_at=timezone.now()
-            )
+            services.invitation_mark_opened(invitation=invitation)
         submitted = self.response is not None and self.response.status == Response.Status.SUBMITTED
         context = self.context(
             intro=render_markdown(self.survey.intro),
@@ -277,11 +272,7 @@ class ThanksView(AnswerView):
 def _filters(request: HttpRequest) -> tuple[str, str, dict]:
     region = request.GET.get("region", "")
     kind = request.GET.get("type", "")
-    regions = cache.get_or_set(
-        "surveys:region-choices",
-        lambda: list(Region.objects.order_by("name").values_list("code", "name")),
-        REGIONS_CACHE_SECONDS,
-    )
+    regions = place_choices()[0]
     kinds = DirectoryEntry._meta.get_field("kind").choices
     if region and region not in dict(regions):
         region = ""
@@ -339,104 +330,12 @@ def survey_index(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/index.html", {"surveys": surveys})
 
 
-EXPORT_BATCH = 500  # responses read at a time: memory stays flat, the download starts at once
-
-
-def _export_rows(survey: Survey, responses):
-    """Header, then rows: one row per response, one column per question, one per choice of
-    a multiple choice. Read in batches of plain values (no model objects per answer), a
-    fixed number of queries per batch."""
-    questions = services.survey_questions(survey)
-    header = [
-        _("Structure"),
-        _("Type"),
-        _("Région"),
-        _("Département"),
-        _("Commencée le"),
-        _("Envoyée le"),
-    ]
-    columns = []
-    labels = {}
-    for question in questions:
-        for choice in question.choices.all():
-            labels[choice.pk] = choice.label
-        if question.kind == Question.Kind.MULTIPLE:
-            for choice in question.choices.all():
-                header.append(f"{question.code} : {choice.label}")
-                columns.append(("choice", question, choice.pk))
-        else:
-            header.append(question.code)
-            columns.append(("value", question, None))
-        if question.allow_other and question.is_choice:
-            header.append(f"{question.code} ({_('autre')})")
-            columns.append(("other", question, None))
-    yield header
-    kinds = dict(DirectoryEntry._meta.get_field("kind").choices)
-    rows = responses.order_by("submitted_at", "pk").values_list(
-        "pk", "entry__name", "entry__kind", "entry__region__name", "entry__department__name",
-        "started_at", "submitted_at",
-    )  # fmt: skip
-    batch = []
-    for row in rows.iterator(chunk_size=EXPORT_BATCH):
-        batch.append(row)
-        if len(batch) == EXPORT_BATCH:
-            yield from _export_batch(batch, columns, labels, kinds)
-            batch = []
-    if batch:
-        yield from _export_batch(batch, columns, labels, kinds)
-
-
-def _export_batch(batch, columns, labels, kinds):
-    ids = [row[0] for row in batch]
-    answers = {
-        (response_id, question_id): values
-        for response_id, question_id, *values in Answer.objects.filter(
-            response_id__in=ids
-        ).values_list("response_id", "question_id", "text", "number", "date", "boolean", "other")
-    }
-    picked: dict[tuple[int, int], list[int]] = {}
-    for response_id, question_id, choice_id in (
-        AnswerChoice.objects.filter(answer__response_id__in=ids)
-        .order_by("choice__position", "choice_id")
-        .values_list("answer__response_id", "answer__question_id", "choice_id")
-    ):
-        picked.setdefault((response_id, question_id), []).append(choice_id)
-    for pk, name, kind, region, department, started, submitted in batch:
-        row = [
-            name,
-            str(kinds.get(kind, kind)),
-            region or "",
-            department or "",
-            timezone.localtime(started).strftime("%d/%m/%Y %H:%M"),
-            timezone.localtime(submitted).strftime("%d/%m/%Y %H:%M") if submitted else "",
-        ]
-        for column, question, choice_id in columns:
-            values = answers.get((pk, question.pk))
-            if values is None:
-                row.append("")
-                continue
-            text, number, day, boolean, other = values
-            choices = picked.get((pk, question.pk), [])
-            if column == "choice":
-                row.append("1" if choice_id in choices else "")
-            elif column == "other":
-                row.append(other)
-            else:
-                row.append(
-                    services.format_value(
-                        question, text=text, number=number, day=day, boolean=boolean,
-                        labels=[labels[c] for c in choices], other=other,
-                    )
-                )  # fmt: skip
-        yield row
-
-
 @login_required
 @permission_required("surveys.view_response", raise_exception=True)
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     region, kind, _choices = _filters(request)
-    rows = _export_rows(survey, selectors.submitted(survey, region=region, kind=kind))
+    rows = exports.response_rows(survey, selectors.submitted(survey, region=region, kind=kind))
     filename = f"reponses-{survey.slug}"
     if fmt == "xlsx":
         return xlsx_response(filename, _("Réponses"), rows)

@@ -1,0 +1,103 @@
+"""What the survey exports contain: one row per response, one column per question and
+per choice of a multiple choice."""
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clusters.models import DirectoryEntry
+from surveys import services
+from surveys.models import Answer, AnswerChoice, Question, Survey
+
+EXPORT_BATCH = 500  # responses read at a time: memory stays flat, the download starts at once
+
+
+def response_rows(survey: Survey, responses: QuerySet) -> Iterator[list]:
+    """Header, then rows: one row per response, one column per question, one per choice of
+    a multiple choice. Read in batches of plain values (no model objects per answer), a
+    fixed number of queries per batch."""
+    questions = services.survey_questions(survey)
+    header = [
+        _("Structure"),
+        _("Type"),
+        _("Région"),
+        _("Département"),
+        _("Commencée le"),
+        _("Envoyée le"),
+    ]
+    columns = []
+    labels = {}
+    for question in questions:
+        for choice in question.choices.all():
+            labels[choice.pk] = choice.label
+        if question.kind == Question.Kind.MULTIPLE:
+            for choice in question.choices.all():
+                header.append(f"{question.code} : {choice.label}")
+                columns.append(("choice", question, choice.pk))
+        else:
+            header.append(question.code)
+            columns.append(("value", question, None))
+        if question.allow_other and question.is_choice:
+            header.append(f"{question.code} ({_('autre')})")
+            columns.append(("other", question, None))
+    yield header
+    kinds = dict(DirectoryEntry._meta.get_field("kind").choices)
+    rows = responses.order_by("submitted_at", "pk").values_list(
+        "pk", "entry__name", "entry__kind", "entry__region__name", "entry__department__name",
+        "started_at", "submitted_at",
+    )  # fmt: skip
+    batch = []
+    for row in rows.iterator(chunk_size=EXPORT_BATCH):
+        batch.append(row)
+        if len(batch) == EXPORT_BATCH:
+            yield from _export_batch(batch, columns, labels, kinds)
+            batch = []
+    if batch:
+        yield from _export_batch(batch, columns, labels, kinds)
+
+
+def _export_batch(batch, columns, labels, kinds):
+    ids = [row[0] for row in batch]
+    answers = {
+        (response_id, question_id): values
+        for response_id, question_id, *values in Answer.objects.filter(
+            response_id__in=ids
+        ).values_list("response_id", "question_id", "text", "number", "date", "boolean", "other")
+    }
+    picked: dict[tuple[int, int], list[int]] = {}
+    for response_id, question_id, choice_id in (
+        AnswerChoice.objects.filter(answer__response_id__in=ids)
+        .order_by("choice__position", "choice_id")
+        .values_list("answer__response_id", "answer__question_id", "choice_id")
+    ):
+        picked.setdefault((response_id, question_id), []).append(choice_id)
+    for pk, name, kind, region, department, started, submitted in batch:
+        row = [
+            name,
+            str(kinds.get(kind, kind)),
+            region or "",
+            department or "",
+            timezone.localtime(started).strftime("%d/%m/%Y %H:%M"),
+            timezone.localtime(submitted).strftime("%d/%m/%Y %H:%M") if submitted else "",
+        ]
+        for column, question, choice_id in columns:
+            values = answers.get((pk, question.pk))
+            if values is None:
+                row.append("")
+                continue
+            text, number, day, boolean, other = values
+            choices = picked.get((pk, question.pk), [])
+            if column == "choice":
+                row.append("1" if choice_id in choices else "")
+            elif column == "other":
+                row.append(other)
+            else:
+                row.append(
+                    services.format_value(
+                        question, text=text, number=number, day=day, boolean=boolean,
+                        labels=[labels[c] for c in choices], other=other,
+                    )
+                )  # fmt: skip
+        yield row
