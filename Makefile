@@ -87,6 +87,7 @@ check-chromium:
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff format .
@@ -94,6 +95,7 @@ format: venv
 
 test: setup check-chromium
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(DEV) $(MANAGE) makemigrations --check --dry-run
 	@$(DEV) $(MANAGE) collectstatic --noinput -v 0
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)

@@ -101,8 +101,9 @@ def main() -> int:
     from interclusters.models import User
     from surveys import services as survey_services
     from surveys.models import Response, Survey
-    from tests.factories import make_entry, make_event
-    from tests.surveys.conftest import answer_everything, definition
+    from tests.factories.clusters import make_entry
+    from tests.factories.events import make_event
+    from tests.factories.surveys import answer_everything, definition
 
     cleanup()
     people = []

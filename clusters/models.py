@@ -311,6 +311,10 @@ class EntryChange(Reviewed):
     def __str__(self) -> str:
         return f"{self.entry} ({self.get_status_display()})"
 
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
 
 class PracticeQuerySet(models.QuerySet):
     def published(self) -> "PracticeQuerySet":
@@ -435,6 +439,18 @@ class Practice(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("clusters:practice_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+    @property
+    def is_proposed(self) -> bool:
+        return self.state == self.State.PROPOSED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.state == self.State.REJECTED
 
     @property
     def years_display(self) -> str:

@@ -197,7 +197,23 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("annulée")
 
 
-class Registration(models.Model):
+class BookingStatus:
+    """Where a registration or a workshop seat stands, for pages and emails."""
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == Status.CONFIRMED
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.status == Status.WAITLISTED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == Status.CANCELLED
+
+
+class Registration(BookingStatus, models.Model):
     """One person's registration to an event, with the workshops they chose."""
 
     event = models.ForeignKey(
@@ -263,7 +279,7 @@ class Registration(models.Model):
         return reverse("events:registration", kwargs={"token": self.token})
 
 
-class WorkshopChoice(models.Model):
+class WorkshopChoice(BookingStatus, models.Model):
     """A seat in a workshop, or a place on its waitlist."""
 
     registration = models.ForeignKey(
@@ -387,3 +403,11 @@ class Proposal(Reviewed):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == self.Status.REJECTED

@@ -209,6 +209,18 @@ class Monograph(models.Model):
             "mementos:monograph", kwargs={"slug": self.memento.slug, "monograph": self.slug}
         )
 
+    @property
+    def sign_off_requested(self) -> bool:
+        return self.sign_off == self.SignOff.REQUESTED
+
+    @property
+    def sign_off_approved(self) -> bool:
+        return self.sign_off == self.SignOff.APPROVED
+
+    @property
+    def sign_off_commented(self) -> bool:
+        return self.sign_off == self.SignOff.COMMENTED
+
 
 class MonographReview(models.Model):
     """A representative's answer to a sign-off request: approved, or a comment."""
@@ -238,3 +250,7 @@ class MonographReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.monograph} — {self.get_decision_display()}"
+
+    @property
+    def is_approval(self) -> bool:
+        return self.decision == self.Decision.APPROVED

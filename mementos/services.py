@@ -2,6 +2,7 @@
 case study describes. Every change goes into a django-reversion revision (who, when)."""
 
 import reversion
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -109,8 +110,7 @@ def memento_index(memento: Memento) -> None:
 
 
 def representatives(monograph: Monograph):
-    from interclusters.models import User
-
+    User = get_user_model()
     if not monograph.entry_id:
         return User.objects.none()
     return User.objects.filter(

@@ -293,6 +293,10 @@ class Response(models.Model):
     def __str__(self) -> str:
         return f"{self.entry} — {self.survey}"
 
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
 
 class Answer(models.Model):
     response = models.ForeignKey(

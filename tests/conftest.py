@@ -6,7 +6,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from core.permissions import FRANCE_CLUSTERS_TEAM, MEMENTO_PUBLISHERS
 from reference.services import reference_data_load
-from tests.factories import PASSWORD, CommuneFactory, UserFactory
+from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.reference import CommuneFactory
 
 
 @pytest.fixture(scope="session")
@@ -142,7 +143,7 @@ def directory(places, themes):
     """A small directory: two rural and two urban entries, one unpublished, and
     practices between them (one still proposed)."""
     from reference.models import FundingMeasure
-    from tests.factories import make_entry, make_practice
+    from tests.factories.clusters import make_entry, make_practice
 
     m16 = FundingMeasure.objects.get(code="M16")
     m19 = FundingMeasure.objects.get(code="M19")

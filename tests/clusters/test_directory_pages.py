@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import make_entry
+from tests.factories.clusters import make_entry
 
 URL = "/annuaire/"
 

@@ -2,7 +2,7 @@
 
 from clusters.models import Membership
 from clusters.selectors import potential_partners
-from tests.factories import make_entry, make_practice
+from tests.factories.clusters import make_entry, make_practice
 
 
 def test_structure_page_shows_its_practices_partners_and_place(client, directory):

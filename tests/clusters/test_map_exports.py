@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.factories import make_entry, make_practice
+from tests.factories.clusters import make_entry, make_practice
 
 
 def read_csv(response) -> list[dict]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import make_entry, make_practice
+from tests.factories.clusters import make_entry, make_practice
 
 URL = "/pratiques/"
 

@@ -4,7 +4,7 @@ import pytest
 
 from clusters.models import DirectoryEntry, Practice
 from core.search import clean_query, search
-from tests.factories import make_practice
+from tests.factories.clusters import make_practice
 
 
 @pytest.mark.parametrize("text", ["coopération", "cooperation", "COOPERATION", "Coopérations"])

@@ -7,9 +7,11 @@ from playwright.sync_api import expect
 from clusters.models import Membership
 from surveys import services as survey_services
 from tests.e2e.helpers import E2E, assert_accessible, sign_in
-from tests.factories import PASSWORD, make_event
-from tests.mementos.conftest import make_memento, pdf_bytes
-from tests.surveys.conftest import definition, invite
+from tests.factories.accounts import PASSWORD
+from tests.factories.events import make_event
+from tests.factories.files import pdf_bytes
+from tests.factories.mementos import make_memento
+from tests.factories.surveys import definition, invite
 
 pytestmark = E2E
 

@@ -6,7 +6,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import E2E, assert_accessible, sign_in
-from tests.factories import PASSWORD, UserFactory
+from tests.factories.accounts import PASSWORD, UserFactory
 
 pytestmark = E2E
 

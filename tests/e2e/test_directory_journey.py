@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from clusters.models import Practice
 from tests.e2e.helpers import E2E, assert_accessible, sign_in
-from tests.factories import PASSWORD
+from tests.factories.accounts import PASSWORD
 
 pytestmark = E2E
 

@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 from events import services
 from events.models import CallForParticipation, Event, Proposal, Registration
 from tests.e2e.helpers import E2E, assert_accessible, sign_in
-from tests.events.test_ics_and_proposals import pdf_bytes
-from tests.factories import PASSWORD, make_event, register
+from tests.factories.accounts import PASSWORD
+from tests.factories.events import make_event, register
+from tests.factories.files import pdf_bytes
 
 pytestmark = E2E
 

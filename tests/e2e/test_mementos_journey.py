@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 
 from mementos.models import Memento
 from tests.e2e.helpers import E2E, assert_accessible, sign_in
-from tests.factories import PASSWORD
-from tests.mementos.conftest import pdf_bytes
+from tests.factories.accounts import PASSWORD
+from tests.factories.files import pdf_bytes
 
 pytestmark = E2E
 

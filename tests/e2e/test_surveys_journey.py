@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from surveys import services
 from surveys.models import Response, Survey
 from tests.e2e.helpers import E2E, assert_accessible, sign_in
-from tests.factories import PASSWORD
-from tests.surveys.conftest import definition, invite
+from tests.factories.accounts import PASSWORD
+from tests.factories.surveys import definition, invite
 
 pytestmark = E2E
 

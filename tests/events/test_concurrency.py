@@ -9,7 +9,8 @@ from django.db import connection, connections
 
 from bench import servers
 from events.models import Registration, WorkshopChoice
-from tests.factories import UserFactory, make_event, register
+from tests.factories.accounts import UserFactory
+from tests.factories.events import make_event, register
 from tests.markers import REAL_TRANSACTIONS
 
 

@@ -1,6 +1,5 @@
 """Calendar feeds, calls for participation and their PDFs."""
 
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -9,11 +8,11 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from icalendar import Calendar
-from pypdf import PdfWriter
 
 from events import services
 from events.models import CallForParticipation, Event, Proposal, Workshop
-from tests.factories import make_event
+from tests.factories.events import make_event
+from tests.factories.files import pdf_bytes
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -56,14 +55,6 @@ def test_agenda_feed_lists_published_events_only(client, db):
     calendar = Calendar.from_ical(client.get("/agenda.ics").content)
     titles = [str(e["summary"]) for e in calendar.walk("VEVENT")]
     assert titles == ["Publié"]
-
-
-def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=200, height=200)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture

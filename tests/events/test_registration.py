@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 
 from events import services
 from events.models import Registration, WorkshopChoice
-from tests.factories import UserFactory, make_event, register
+from tests.factories.accounts import UserFactory
+from tests.factories.events import make_event, register
 
 
 def statuses(workshop) -> list[tuple[str, str, int | None]]:

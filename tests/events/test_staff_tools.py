@@ -10,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from events.models import Registration, WorkshopChoice
-from tests.factories import make_event, register
+from tests.factories.events import make_event, register
 
 
 def test_check_in_is_for_staff_and_marks_people_present(client, member, staff_editor):

@@ -6,22 +6,10 @@ import pytest
 from django.core import mail
 
 from interclusters.models import User
+from tests.factories.accounts import signup_data
 
 SIGNUP = "/compte/inscription/"
 LOGIN = "/compte/connexion/"
-
-
-def signup_data(**overrides) -> dict:
-    data = {
-        "first_name": "Léa",
-        "last_name": "Moreau",
-        "email": "Lea.Moreau@Exemple.FR",
-        "organisation_name": "Cluster Bois Auvergne",
-        "password1": "coopération-rurale-2015",
-        "password2": "coopération-rurale-2015",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_sign_up_creates_the_account_signs_in_and_opens_mon_espace(client, db):

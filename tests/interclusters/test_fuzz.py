@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from clusters.models import Membership
 from surveys import services as survey_services
-from tests.factories import make_event
-from tests.surveys.conftest import definition, invite
+from tests.factories.events import make_event
+from tests.factories.surveys import definition, invite
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(

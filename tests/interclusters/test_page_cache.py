@@ -6,7 +6,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.interclusters.test_accounts import signup_data
+from tests.factories.accounts import signup_data
 from tests.markers import REAL_TRANSACTIONS
 
 pytestmark = pytest.mark.django_db

@@ -190,7 +190,7 @@ def test_demo_data_refuses_to_load_without_debug(db):
 
 
 def test_home_lists_the_next_events_that_still_have_seats(client, db):
-    from tests.factories import make_event, register
+    from tests.factories.events import make_event, register
 
     full = make_event("Atelier complet", days_ahead=3, workshops=(("Petit atelier", 1),))
     register(full, name="Ada Lovelace", workshops=[full.workshops.get()], notify=False)

@@ -10,9 +10,10 @@ from mementos.models import Memento
 from reference.models import Theme
 from surveys import services as survey_services
 from surveys.models import Answer, Survey
-from tests.factories import make_entry, make_event
-from tests.mementos.conftest import make_memento
-from tests.surveys.conftest import definition
+from tests.factories.clusters import make_entry
+from tests.factories.events import make_event
+from tests.factories.mementos import make_memento
+from tests.factories.surveys import definition
 
 pytestmark = pytest.mark.django_db
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

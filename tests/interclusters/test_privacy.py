@@ -11,8 +11,9 @@ from events.models import Event, Registration
 from interclusters.models import User
 from surveys import services as survey_services
 from surveys.models import Response
-from tests.factories import make_event, make_practice, register
-from tests.surveys.conftest import definition
+from tests.factories.clusters import make_practice
+from tests.factories.events import make_event, register
+from tests.factories.surveys import definition
 
 pytestmark = pytest.mark.django_db
 

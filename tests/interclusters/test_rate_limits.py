@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from tests.factories import make_event
+from tests.factories.events import make_event
 
 pytestmark = pytest.mark.django_db
 

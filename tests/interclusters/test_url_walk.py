@@ -13,9 +13,10 @@ from clusters.models import Membership
 from events.models import CallForParticipation, Proposal
 from mementos.models import Monograph
 from surveys import services as survey_services
-from tests.factories import make_event, register
-from tests.mementos.conftest import make_memento, pdf_bytes
-from tests.surveys.conftest import definition, invite
+from tests.factories.events import make_event, register
+from tests.factories.files import pdf_bytes
+from tests.factories.mementos import make_memento
+from tests.factories.surveys import definition, invite
 
 pytestmark = pytest.mark.django_db
 

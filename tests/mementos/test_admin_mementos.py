@@ -13,7 +13,7 @@ from reversion.models import Version
 
 from clusters.models import Membership
 from mementos.models import Memento, Monograph, MonographReview
-from tests.mementos.conftest import pdf_bytes
+from tests.factories.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.test import Client
 
 from mementos import services
 from mementos.models import Memento, Monograph, Section
-from tests.mementos.conftest import make_memento, pdf_bytes
+from tests.factories.files import pdf_bytes
+from tests.factories.mementos import make_memento
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -11,8 +11,8 @@ from django.utils import timezone
 from clusters.models import DirectoryEntry
 from surveys import data, services
 from surveys.models import Choice, Invitation, Question, Response, Section, Survey
-from tests.factories import make_entry
-from tests.surveys.conftest import answer_everything, invite
+from tests.factories.clusters import make_entry
+from tests.factories.surveys import answer_everything, invite
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from clusters.models import Membership
 from surveys import services
 from surveys.models import Answer, Invitation, Response, hash_token
-from tests.surveys.conftest import answer_everything, choice, definition, invite, section_data
+from tests.factories.surveys import answer_everything, choice, definition, invite, section_data
 
 pytestmark = pytest.mark.django_db
 

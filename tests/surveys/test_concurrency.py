@@ -7,8 +7,8 @@ from django.db import connection
 from django.test import Client
 
 from surveys.models import Response
+from tests.factories.surveys import answer_everything
 from tests.markers import REAL_TRANSACTIONS
-from tests.surveys.conftest import answer_everything
 
 
 @REAL_TRANSACTIONS

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from reference.models import Theme
 from surveys import selectors, services
 from surveys.models import Answer, AnswerChoice, Question, Response, Survey
-from tests.factories import make_entry
-from tests.surveys.conftest import definition, invite
+from tests.factories.clusters import make_entry
+from tests.factories.surveys import definition, invite
 
 pytestmark = pytest.mark.django_db
 
