@@ -404,6 +404,13 @@ def member_practices(user) -> QuerySet:
     return Practice.objects.filter(proposer=user).order_by("-created_at")
 
 
+def first_entry_of(user) -> DirectoryEntry | None:
+    """The structure or territory a person is linked to (the first, when several), to
+    fill in forms."""
+    membership = Membership.objects.filter(user=user).select_related("entry").first()
+    return membership.entry if membership else None
+
+
 def member_entries(user) -> QuerySet:
     """The structures and territories a person is linked to, with any change waiting."""
     return (

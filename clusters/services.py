@@ -413,6 +413,15 @@ def practice_reject(*, practice: Practice, reason: str) -> Practice:
     return practice
 
 
+def practices_forget(user) -> int:
+    """A person leaves the portal: the practices they proposed and that are not published
+    go; published ones stay without their name. Returns how many went."""
+    gone, _details = (
+        Practice.objects.filter(proposer=user).exclude(state=Practice.State.PUBLISHED).delete()
+    )
+    return gone
+
+
 def _tell_proposer(practice: Practice, template: str) -> None:
     if not practice.proposer_id or not practice.proposer.email:
         return

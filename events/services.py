@@ -465,6 +465,18 @@ def registrations_forget(user) -> int:
     )
 
 
+def proposals_forget(user) -> int:
+    """A person leaves the portal: their proposals not accepted go, with their files;
+    accepted ones stay on the programme without their name. Returns how many went."""
+    gone = 0
+    for proposal in Proposal.objects.filter(author=user).exclude(status=Proposal.Status.ACCEPTED):
+        if proposal.document:
+            proposal.document.delete(save=False)
+        proposal.delete()
+        gone += 1
+    return gone
+
+
 def event_index(events) -> None:
     """Rebuild the search vector of these events: title, summary and workshops first, then
     the place, the themes and the description."""

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 
-from clusters.models import DirectoryEntry, Membership
+from clusters import selectors as clusters_selectors
+from clusters.models import DirectoryEntry
 from core.exports import csv_response, xlsx_response
 from core.pagecache import public_page
 from core.ratelimits import limit_posts
@@ -125,10 +126,7 @@ class RegisterView(LoginRequiredMixin, TemplateView):
         }
 
     def _member_structure(self) -> DirectoryEntry | None:
-        membership = (
-            Membership.objects.filter(user=self.request.user).select_related("entry").first()
-        )
-        return membership.entry if membership else None
+        return clusters_selectors.first_entry_of(self.request.user)
 
     def render_form(self, form, status: int = 200) -> HttpResponse:
         context = self.get_context_data(

@@ -4,9 +4,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from clusters.models import DirectoryEntry, Practice
+from clusters.models import DirectoryEntry, EntryChange, Membership, Practice
 from core.db import count_many
+from events.models import Proposal, Registration
+from mementos.models import Memento, MonographReview
 from reference.models import Theme
+from surveys.models import Response as SurveyResponse
 
 DEMO_CACHE_KEY = "interclusters:demo-data-loaded"
 
@@ -34,7 +37,6 @@ def latest_practices(limit: int = 3):
 
 
 def latest_mementos(limit: int = 2):
-    from mementos.models import Memento
 
     return list(
         Memento.objects.published()
@@ -44,7 +46,6 @@ def latest_mementos(limit: int = 2):
 
 
 def themes_for_home():
-    from reference.models import Theme
 
     return list(Theme.objects.only("pk", "slug", "name"))
 
@@ -64,10 +65,6 @@ def demo_data_loaded() -> bool:
 
 def personal_data(user) -> dict:
     """Everything the portal holds about a person, for them to download."""
-    from clusters.models import EntryChange, Membership
-    from events.models import Proposal, Registration
-    from mementos.models import MonographReview
-    from surveys.models import Response as SurveyResponse
 
     def when(value):
         return value.isoformat() if value else None

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from clusters import services as clusters_services
+from events import services as events_services
 from interclusters.models import User
 
 
@@ -58,18 +60,11 @@ def account_delete(*, user: User) -> None:
     practices still under review go; published contributions, survey responses given for
     a structure and sign-off reviews stay without the person's name, so that the
     programme's records and the survey statistics are unchanged."""
-    from clusters.models import Practice
-    from events.models import Proposal
-    from events.services import registrations_forget
-
     if user.is_superuser:
         raise ValidationError(
             _("Un compte d'administration ne se supprime pas ici : adressez-vous à l'équipe.")
         )
-    registrations_forget(user)
-    for proposal in Proposal.objects.filter(author=user).exclude(status=Proposal.Status.ACCEPTED):
-        if proposal.document:
-            proposal.document.delete(save=False)
-        proposal.delete()
-    Practice.objects.filter(proposer=user).exclude(state=Practice.State.PUBLISHED).delete()
+    events_services.registrations_forget(user)
+    events_services.proposals_forget(user)
+    clusters_services.practices_forget(user)
     user.delete()
