@@ -3,8 +3,10 @@ the exports and the map."""
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Q
+from django.db.models import Min, OuterRef, Q, Subquery
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import (
@@ -18,6 +20,7 @@ from clusters.models import (
 )
 from core.search import SearchOutcome, search
 from reference.models import FundingMeasure, Setting, Theme
+from reference.places import Place, bounding_box, distance_km, place_resolve
 from reference.selectors import place_choices
 
 YES_NO = [("1", _("oui")), ("0", _("non"))]
@@ -43,14 +46,66 @@ def _flatten(choices) -> list[tuple]:
     return flat
 
 
+class PlaceField(forms.CharField):
+    """A commune, department or region, as the autocomplete labels it or as typed (a
+    name, an INSEE code, a postcode); cleaned into a Place."""
+
+    def clean(self, value) -> Place | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        place = place_resolve(text)
+        if place is None:
+            raise ValidationError(
+                _(
+                    "Lieu inconnu : « %(value)s ». Tapez le nom d'une commune, d'un département "
+                    "ou d'une région, ou un code postal, et choisissez dans la liste."
+                ),
+                params={"value": text[:60]},
+                code="unknown_place",
+            )
+        return place
+
+
+class PlaceFilter(django_filters.Filter):
+    """Applied with its radius by the FilterSet, which sees both."""
+
+    field_class = PlaceField
+
+    def filter(self, qs, value):
+        return qs
+
+
+RADIUS_CHOICES = [(str(km), f"{km} km") for km in (5, 10, 20, 50, 100)]
+
+
 class SearchFilterSet(django_filters.FilterSet):
-    """A FilterSet with a full-text search box and a sort order; the search runs after
-    the filters, so that the ranking sees only matching rows."""
+    """A FilterSet with a full-text search box, a place (with a radius around a commune)
+    and a sort order; the search runs after the filters, so that the ranking sees only
+    matching rows."""
 
     q = django_filters.CharFilter(
         label=_("Rechercher"),
         method="filter_nothing",
         widget=forms.TextInput(attrs={"type": "search", "maxlength": 200}),
+    )
+    lieu = PlaceFilter(
+        label=_("Lieu"),
+        widget=forms.TextInput(
+            attrs={
+                "maxlength": 120,
+                "autocomplete": "off",
+                "data-place-autocomplete": reverse_lazy("reference:place_autocomplete"),
+                "placeholder": _("commune, code postal, département…"),
+            }
+        ),
+        help_text=_("Une commune, un code postal, un département ou une région."),
+    )
+    rayon = django_filters.ChoiceFilter(
+        label=_("Autour de la commune"),
+        choices=RADIUS_CHOICES,
+        method="filter_nothing",
+        empty_label=_("dans la commune même"),
     )
     sort_choices: list = []
     default_sort = ""
@@ -74,12 +129,24 @@ class SearchFilterSet(django_filters.FilterSet):
         data = self.form.cleaned_data
         text = data.get("q") or ""
         sort = data.get("tri") or ""
+        place = data.get("lieu")
+        radius = int(data["rayon"]) if data.get("rayon") and place and place.is_commune else None
+        self.place, self.radius = place, radius
+        by_distance = False
+        if place:
+            queryset = self.filter_place(queryset, place, radius)
+            by_distance = radius is not None and place.has_point
         if text:
             self.search_outcome = search(queryset, text)
             queryset = self.search_outcome.queryset
             if not sort:
                 return queryset.order_by("-rank", *self.tie_breakers)
+        if by_distance and sort in ("", "distance"):
+            return queryset.order_by("distance_km", *self.tie_breakers)
         return queryset.order_by(*self.sort_fields(sort or self.default_sort))
+
+    def filter_place(self, queryset, place: Place, radius: int | None):
+        raise NotImplementedError
 
     def sort_fields(self, sort: str) -> list[str]:
         raise NotImplementedError
@@ -100,7 +167,10 @@ class SearchFilterSet(django_filters.FilterSet):
                 if isinstance(field, forms.ModelChoiceField)
                 else dict(_flatten(getattr(field, "choices", [])))
             )
-            if value is True:
+            if isinstance(value, Place | DirectoryEntry):
+                shown = value.label if isinstance(value, Place) else value.name
+                chips.append(self._chip(name, None, f"{field.label} : {shown}"))
+            elif value is True:
                 chips.append(self._chip(name, None, str(field.label)))
             elif isinstance(value, str):
                 chips.append(self._chip(name, value, f"{field.label} : {labels.get(value, value)}"))
@@ -122,6 +192,29 @@ class SearchFilterSet(django_filters.FilterSet):
             remaining.setlist(name, [v for v in remaining.getlist(name) if v != raw])
         remaining.pop("page", None)
         return {"label": label, "query": remaining.urlencode()}
+
+
+class EntryField(forms.CharField):
+    """A published structure or territory, by its slug; cleaned into the entry."""
+
+    def clean(self, value) -> DirectoryEntry | None:
+        slug = super().clean(value)
+        if not slug:
+            return None
+        entry = (
+            DirectoryEntry.objects.published().filter(slug=slug[:220]).only("pk", "name").first()
+        )
+        if entry is None:
+            raise ValidationError(
+                _("Aucune structure ni territoire publié n'a l'adresse « %(slug)s »."),
+                params={"slug": slug[:60]},
+                code="unknown_entry",
+            )
+        return entry
+
+
+class EntryFilter(django_filters.Filter):
+    field_class = EntryField
 
 
 class DirectoryFilter(SearchFilterSet):
@@ -180,6 +273,7 @@ class DirectoryFilter(SearchFilterSet):
             ("nom", _("nom")),
             ("pratiques", _("nombre de pratiques")),
             ("recent", _("dernière mise à jour")),
+            ("distance", _("distance (autour d'une commune)")),
         ],
     )
     default_sort = "nom"
@@ -188,6 +282,24 @@ class DirectoryFilter(SearchFilterSet):
     class Meta:
         model = DirectoryEntry
         fields = []
+
+    def filter_place(self, queryset, place: Place, radius: int | None):
+        """Entries in the region or department (a territory covering it counts), in the
+        commune, or within ``radius`` km of it, with their distance."""
+        if place.kind == "region":
+            return queryset.filter(region__code=place.code)
+        if place.kind == "department":
+            covering = DirectoryEntry.departments.through.objects.filter(
+                department__code=place.code
+            ).values("directoryentry_id")
+            return queryset.filter(Q(department__code=place.code) | Q(pk__in=covering))
+        if radius is None or not place.has_point:
+            return queryset.filter(commune_id=place.commune_id)
+        return (
+            queryset.filter(**bounding_box(place, radius))
+            .annotate(distance_km=distance_km(place))
+            .filter(distance_km__lte=radius)
+        )
 
     def filter_themes(self, queryset, name, value):
         if not value:
@@ -276,7 +388,7 @@ class PracticeFilter(SearchFilterSet):
         choices=Practice.Status.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    structure = django_filters.CharFilter(
+    structure = EntryFilter(
         label=_("Avec la structure ou le territoire"),
         method="filter_entry",
         widget=forms.HiddenInput,
@@ -289,6 +401,7 @@ class PracticeFilter(SearchFilterSet):
             ("recent", _("les plus récentes")),
             ("titre", _("titre")),
             ("annee", _("année de début")),
+            ("distance", _("distance (autour d'une commune)")),
         ],
     )
     default_sort = "recent"
@@ -329,9 +442,36 @@ class PracticeFilter(SearchFilterSet):
         if not value:
             return queryset
         return queryset.filter(
-            pk__in=PracticePartner.objects.filter(entry__slug=value, entry__published=True).values(
-                "practice_id"
+            pk__in=PracticePartner.objects.filter(entry=value).values("practice_id")
+        )
+
+    def filter_place(self, queryset, place: Place, radius: int | None):
+        """Practices with a partner in the region, the department or the commune, or
+        within ``radius`` km of it; their distance is their nearest partner's."""
+        if place.kind == "region":
+            return queryset.filter(region_codes__contains=[place.code])
+        if place.kind == "department":
+            return queryset.filter(department_codes__contains=[place.code])
+        partners = PracticePartner.objects.filter(entry__published=True)
+        if radius is None or not place.has_point:
+            return queryset.filter(
+                pk__in=partners.filter(entry__commune_id=place.commune_id).values("practice_id")
             )
+        box = {f"entry__{key}": value for key, value in bounding_box(place, radius).items()}
+        near = (
+            partners.filter(**box)
+            .annotate(distance_km=distance_km(place, "entry__latitude", "entry__longitude"))
+            .filter(distance_km__lte=radius)
+        )
+        nearest = (
+            near.filter(practice_id=OuterRef("pk"))
+            .order_by()
+            .values("practice_id")
+            .annotate(nearest=Min("distance_km"))
+            .values("nearest")
+        )
+        return queryset.filter(pk__in=near.values("practice_id")).annotate(
+            distance_km=Subquery(nearest)
         )
 
     def filter_region(self, queryset, name, value):

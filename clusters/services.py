@@ -3,12 +3,29 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg, StringAgg
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -21,8 +38,8 @@ from clusters.models import (
     PracticePartner,
 )
 from core.mail import absolute_url, send_templated_mail, staff_recipients
-from core.search import document_vector, vocabulary_add
-from reference.models import Department, FundingMeasure, Setting, Theme
+from core.search import SEARCH_CONFIG, vocabulary_from
+from reference.models import Commune, Department, FundingMeasure, Region, Setting, Theme
 
 # --- Directory -----------------------------------------------------------------------
 
@@ -68,32 +85,83 @@ def entry_prepare(entry: DirectoryEntry) -> DirectoryEntry:
     return entry
 
 
-def entry_index(entry_ids: list[int]) -> None:
-    """Rebuild the search vector of these entries and feed the vocabulary."""
-    entries = (
-        DirectoryEntry.objects.filter(pk__in=entry_ids)
-        .select_related("commune", "department", "region")
-        .prefetch_related("themes")
+def _label(field, choices) -> Case:
+    """A choice's French label, in SQL (search vectors are built in French)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        whens = [When(**{field: key}, then=Value(str(label))) for key, label in choices]
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def _names(queryset, field: str):
+    """The values of ``field`` of ``queryset`` rows, joined by spaces, as a subquery
+    (``queryset`` is filtered on an OuterRef)."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by()
+            .annotate(group=Value(1))
+            .values("group")
+            .annotate(joined=StringAgg(field, " "))
+            .values("joined")[:1]
+        ),
+        Value(""),
+        output_field=TextField(),
     )
-    words = []
-    for entry in entries:
-        place = " ".join(
-            str(part)
-            for part in (entry.commune and entry.commune.name, entry.department, entry.region)
-            if part
-        )
-        themes = " ".join(theme.name for theme in entry.themes.all())
-        DirectoryEntry.objects.filter(pk=entry.pk).update(
-            search_vector=document_vector(
-                (f"{entry.name} {entry.acronym}", "A"),
-                (f"{entry.get_kind_display()} {themes}", "B"),
-                (place, "C"),
-                (entry.description, "D"),
-            )
-        )
-        if entry.published:
-            words += [entry.name, entry.acronym, themes, entry.description, place]
-    vocabulary_add(words)
+
+
+def _name_of(model, field: str):
+    return Coalesce(
+        Subquery(model.objects.filter(pk=OuterRef(field)).values("name")[:1]), Value("")
+    )
+
+
+def entry_index(entries) -> None:
+    """Rebuild the search vector of these entries (ids or a queryset) in one statement:
+    names first, then kind and themes, then the place (commune, INSEE code, postcodes,
+    department, region), then the description; the words of those published feed the
+    vocabulary that corrects typos."""
+    rows = (
+        entries
+        if isinstance(entries, QuerySet)
+        else DirectoryEntry.objects.filter(pk__in=list(entries))
+    )
+    themes = _names(
+        DirectoryEntry.themes.through.objects.filter(directoryentry_id=OuterRef("pk")),
+        "theme__name",
+    )
+    commune = Commune.objects.filter(pk=OuterRef("commune_id"))
+    place = Concat(
+        Coalesce(Subquery(commune.values("name")[:1]), Value("")), Value(" "),
+        Coalesce(Subquery(commune.values("code")[:1]), Value("")), Value(" "),
+        Coalesce(
+            Subquery(
+                commune.annotate(
+                    codes=Func(
+                        F("postcodes"),
+                        Value(" "),
+                        function="array_to_string",
+                        output_field=CharField(),
+                    )
+                ).values("codes")[:1]
+            ),
+            Value(""),
+        ),
+        Value(" "),
+        _name_of(Department, "department_id"), Value(" "), _name_of(Region, "region_id"),
+        output_field=CharField(),
+    )  # fmt: skip
+    kind = _label("kind", DirectoryEntry._meta.get_field("kind").choices)
+    config = {"config": SEARCH_CONFIG}
+    rows.update(
+        search_vector=SearchVector("name", "acronym", weight="A", **config)
+        + SearchVector(kind, themes, weight="B", **config)
+        + SearchVector(place, weight="C", **config)
+        + SearchVector("description", weight="D", **config)
+    )
+    vocabulary_from(
+        rows.filter(published=True),
+        Concat("name", Value(" "), "acronym", Value(" "), themes, Value(" "), "description",
+               Value(" "), place, output_field=CharField()),
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -238,44 +306,97 @@ class PartnerInput:
     name: str = ""
 
 
-def practice_index(practice: Practice) -> None:
-    """Rebuild the practice's denormalised filter fields and its search vector."""
-    partners = list(practice.partners.select_related("entry__department", "entry__region"))
-    entries = [p.entry for p in partners if p.entry_id]
-    settings_seen = {e.setting for e in entries}
-    lead = next(
-        (p.entry for p in partners if p.role == PracticePartner.Role.LEAD and p.entry_id), None
+def practices_index(practices) -> None:
+    """Rebuild, in a few statements whatever their number, these practices' (ids or a
+    queryset) filter fields drawn from their partners (rural–urban, the lead's kind,
+    regions and departments) and their search vector: title; summary, kind and themes;
+    partners, their places and the FEADER measures; the rest of the text. The words of
+    those published feed the vocabulary."""
+    rows = (
+        practices
+        if isinstance(practices, QuerySet)
+        else Practice.objects.filter(pk__in=list(practices))
     )
-    themes = " ".join(practice.themes.values_list("name", flat=True))
-    measures = " ".join(practice.funding_measures.values_list("code", flat=True))
-    partner_names = " ".join(p.display_name for p in partners)
-    Practice.objects.filter(pk=practice.pk).update(
-        rural_urban=Setting.RURAL in settings_seen
-        and bool(settings_seen & {Setting.URBAN, Setting.PERI_URBAN}),
-        lead_kind=lead.kind if lead else "",
-        region_codes=sorted({e.region.code for e in entries if e.region_id}),
-        department_codes=sorted({e.department.code for e in entries if e.department_id}),
-        search_vector=document_vector(
-            (practice.title, "A"),
-            (f"{practice.summary} {themes}", "B"),
-            (f"{partner_names} {measures}", "C"),
-            (
-                " ".join(
-                    (
-                        practice.body,
-                        practice.rural_contribution,
-                        practice.urban_contribution,
-                        practice.results,
-                        practice.success_factors,
-                        practice.pitfalls,
-                    )
-                ),
-                "D",
+    partners = PracticePartner.objects.filter(practice_id=OuterRef("pk"))
+    with_entry = partners.exclude(entry=None)
+    rows.update(
+        rural_urban=Exists(with_entry.filter(entry__setting=Setting.RURAL))
+        & Exists(with_entry.filter(entry__setting__in=[Setting.URBAN, Setting.PERI_URBAN])),
+        lead_kind=Coalesce(
+            Subquery(
+                with_entry.filter(role=PracticePartner.Role.LEAD)
+                .order_by("position", "pk")
+                .values("entry__kind")[:1]
             ),
+            Value(""),
         ),
+        region_codes=_codes(with_entry, "entry__region__code"),
+        department_codes=_codes(with_entry, "entry__department__code"),
     )
-    if practice.state == Practice.State.PUBLISHED:
-        vocabulary_add([practice.title, practice.summary, practice.body, themes, partner_names])
+    themes = _names(
+        Practice.themes.through.objects.filter(practice_id=OuterRef("pk")), "theme__name"
+    )
+    measures = _names(
+        Practice.funding_measures.through.objects.filter(practice_id=OuterRef("pk")),
+        "fundingmeasure__code",
+    )
+    names = _names(
+        partners.annotate(shown=Coalesce("entry__name", "name", output_field=CharField())),
+        "shown",
+    )
+    places = _names(
+        with_entry.annotate(
+            place=Concat(
+                Coalesce("entry__commune__name", Value("")), Value(" "),
+                Coalesce("entry__commune__code", Value("")), Value(" "),
+                Func(
+                    F("entry__commune__postcodes"),
+                    Value(" "),
+                    function="array_to_string",
+                    output_field=CharField(),
+                ),
+                Value(" "), Coalesce("entry__department__name", Value("")),
+                output_field=CharField(),
+            )
+        ),
+        "place",
+    )  # fmt: skip
+    kind = _label("kind", Practice._meta.get_field("kind").choices)
+    config = {"config": SEARCH_CONFIG}
+    rows.update(
+        search_vector=SearchVector("title", weight="A", **config)
+        + SearchVector("summary", kind, themes, weight="B", **config)
+        + SearchVector(names, measures, places, weight="C", **config)
+        + SearchVector(
+            "body", "rural_contribution", "urban_contribution", "results", "success_factors",
+            "pitfalls", weight="D", **config,
+        )
+    )  # fmt: skip
+    vocabulary_from(
+        rows.filter(state=Practice.State.PUBLISHED),
+        Concat("title", Value(" "), "summary", Value(" "), "body", Value(" "), kind, Value(" "),
+               themes, Value(" "), names, Value(" "), places, output_field=CharField()),
+    )  # fmt: skip
+
+
+def _codes(partners, field: str):
+    """The distinct, sorted values of ``field`` among ``partners``, as an array."""
+    return Coalesce(
+        Subquery(
+            partners.exclude(**{f"{field}__isnull": True})
+            .order_by()
+            .annotate(group=Value(1))
+            .values("group")
+            .annotate(codes=ArrayAgg(field, distinct=True, ordering=field))
+            .values("codes")[:1]
+        ),
+        Value([], output_field=ArrayField(CharField(max_length=3))),
+    )
+
+
+def practice_index(practice: Practice) -> None:
+    """Rebuild one practice's filter fields and search vector."""
+    practices_index([practice.pk])
 
 
 def entries_count_practices(entry_ids: Iterable[int]) -> None:

@@ -14,6 +14,13 @@ urlpatterns = [
         {"fmt": "geojson"},
         name="directory_geojson",
     ),
+    path("annuaire/export.xlsx", views.directory_export, {"fmt": "xlsx"}, name="directory_xlsx"),
+    path(
+        "annuaire/liens.geojson",
+        views.directory_export,
+        {"fmt": "links"},
+        name="directory_links_geojson",
+    ),
     path("annuaire/autocompletion/", views.entry_autocomplete, name="entry_autocomplete"),
     path(
         "annuaire/structures/<slug:slug>/",
@@ -43,6 +50,7 @@ urlpatterns = [
         {"fmt": "geojson"},
         name="practice_geojson",
     ),
+    path("pratiques/export.xlsx", views.practice_export, {"fmt": "xlsx"}, name="practice_xlsx"),
     path("pratiques/proposer/", views.PracticeProposeView.as_view(), name="practice_propose"),
     path("pratiques/<slug:slug>/", views.PracticeDetailView.as_view(), name="practice_detail"),
     path("carte/", views.MapView.as_view(), name="map"),

@@ -12,7 +12,8 @@ from django.views.generic import FormView, TemplateView
 from clusters import exports, forms, selectors, services
 from clusters.filters import SearchFilterSet
 from clusters.models import Category
-from core.exports import csv_response
+from core import licences
+from core.exports import csv_response, licence_headers, xlsx_response
 from core.pagecache import public_page
 from core.pagination import ranked_page
 from core.ratelimits import limit_posts
@@ -189,32 +190,50 @@ def _bad_filters(filterset) -> HttpResponse | None:
     return None
 
 
+def _origin(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _geojson_response(data: dict, filename: str) -> JsonResponse:
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/geo+json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.geojson"'
+    return licence_headers(response)
+
+
 @require_GET
 def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Exactly the entries the directory's filters select, as CSV or GeoJSON."""
+    """Exactly the entries the directory's filters select, as CSV, XLSX or GeoJSON (the
+    entries' points; their links are a separate layer)."""
     filterset = selectors.directory_filter(request.GET)
     if bad := _bad_filters(filterset):
         return bad
+    filename, origin = "annuaire-interclusters", _origin(request)
     if fmt == "geojson":
-        response = JsonResponse(selectors.entries_geojson(filterset.qs, limit=100_000))
-        response["Content-Disposition"] = 'attachment; filename="annuaire-interclusters.geojson"'
-        return response
-    rows = exports.directory_rows(filterset.qs, base_url=request.build_absolute_uri("/annuaire/"))
-    return csv_response("annuaire-interclusters", rows)
+        return _geojson_response(exports.directory_geojson(filterset.qs, base_url=origin), filename)
+    if fmt == "links":
+        return _geojson_response(
+            exports.directory_links_geojson(filterset.qs, base_url=origin), f"{filename}-liens"
+        )
+    rows = exports.directory_rows(filterset.qs, base_url=origin)
+    if fmt == "xlsx":
+        return xlsx_response(filename, _("Annuaire"), rows, about=licences.about_rows())
+    return csv_response(filename, rows)
 
 
 @require_GET
 def practice_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Exactly the practices the list's filters select, as CSV or GeoJSON."""
+    """Exactly the practices the list's filters select, as CSV, XLSX or GeoJSON."""
     filterset = selectors.practice_filter(request.GET)
     if bad := _bad_filters(filterset):
         return bad
+    filename, origin = "pratiques-interclusters", _origin(request)
     if fmt == "geojson":
-        response = JsonResponse(exports.practices_geojson(filterset.qs))
-        response["Content-Disposition"] = 'attachment; filename="pratiques-interclusters.geojson"'
-        return response
-    rows = exports.practice_rows(filterset.qs, base_url=request.build_absolute_uri("/pratiques/"))
-    return csv_response("pratiques-interclusters", rows)
+        return _geojson_response(exports.practices_geojson(filterset.qs, base_url=origin), filename)
+    rows = exports.practice_rows(filterset.qs, base_url=origin)
+    if fmt == "xlsx":
+        return xlsx_response(filename, _("Pratiques"), rows, about=licences.about_rows())
+    return csv_response(filename, rows)
 
 
 # --- Contributions -----------------------------------------------------------------------

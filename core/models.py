@@ -29,12 +29,15 @@ class SearchWord(models.Model):
     in searches by trigram similarity."""
 
     word = models.CharField(max_length=100, unique=True)
+    # Its French stem: a word whose stem is known is in the index, never "corrected".
+    lexeme = models.CharField(max_length=100, null=True, blank=True)
 
     class Meta:
         verbose_name = _("mot du vocabulaire")
         verbose_name_plural = _("vocabulaire de recherche")
         indexes = [
             GinIndex(OpClass("word", name="gin_trgm_ops"), name="searchword_trgm"),
+            models.Index(fields=["lexeme"], name="searchword_lexeme"),
         ]
 
     def __str__(self) -> str:

@@ -3,8 +3,9 @@
 Views opt in with `@public_page`. A copy is keyed by the content version (one row in
 PostgreSQL, bumped after every committed change to the directory, surveys, mementos or
 events, and after every successful form post but those of views marked
-`@keeps_content`), the language, the htmx target and the full path, so a change made
-through any instance retires every copy at once. Copies
+`@keeps_content`) and by everything of the request that changes the page: the full path,
+the language and htmx's headers. A change made through any instance retires every copy
+at once; a response that varies on anything else is not kept. Copies
 also expire after PUBLIC_PAGE_CACHE_SECONDS (0 turns the cache off), for what changes
 with the clock alone (an event that starts, a survey that closes).
 
@@ -26,6 +27,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
 
 CONTENT_APPS = {"clusters", "surveys", "mementos", "events"}
 TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -33,6 +35,11 @@ PLACEHOLDER = b"\x00csrf\x00"
 NONCE = re.compile(rb'( nonce=")[^"]*(")')
 NONCE_PLACEHOLDER = b"\x00nonce\x00"
 KEPT_HEADERS = ("Content-Language", "Vary")
+# The request headers that change what a public page returns; they are part of the key.
+KEY_HEADERS = ("HX-Request", "HX-Target", "HX-Boosted", "HX-History-Restore-Request")
+# A response that varies on anything else is not kept. The cookie and the language are
+# covered: copies are only for visitors without a session, and keyed by language.
+KNOWN_VARY = {"cookie", "accept-language", *(header.lower() for header in KEY_HEADERS)}
 
 
 def public_page(view):
@@ -92,6 +99,11 @@ def current_version() -> int:
     return ContentVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
 
 
+def _varies_only_on_the_key(response: HttpResponse) -> bool:
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    return vary <= KNOWN_VARY
+
+
 def _marked(view_func, mark: str) -> bool:
     return getattr(view_func, mark, False) or getattr(
         getattr(view_func, "view_class", None), mark, False
@@ -112,8 +124,16 @@ class PublicPageCacheMiddleware:
                 content_changed()
             return response
         key = getattr(request, "_public_page_key", None)
-        if key and response.status_code == 200 and not response.streaming and not response.cookies:
-            self._keep(key, response)
+        if key:
+            # Caches between the portal and the visitor must tell these apart too.
+            patch_vary_headers(response, KEY_HEADERS)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and _varies_only_on_the_key(response)
+            ):
+                self._keep(key, response)
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -139,9 +159,12 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def _key(request: HttpRequest) -> str:
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        target = request.headers.get("HX-Target", "") if request.headers.get("HX-Request") else ""
-        return f"page:{current_version()}:{request.LANGUAGE_CODE}:{target}:{path}"
+        # Everything of the request that may change the page: the address, the language
+        # and htmx's headers (a fragment for HX-Request is not the page).
+        varying = [request.get_full_path(), request.LANGUAGE_CODE]
+        varying += [request.headers.get(header, "") for header in KEY_HEADERS]
+        digest = hashlib.sha256("\n".join(varying).encode()).hexdigest()
+        return f"page:{current_version()}:{digest}"
 
     @staticmethod
     def _keep(key: str, response: HttpResponse) -> None:

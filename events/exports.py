@@ -2,26 +2,21 @@
 
 from collections.abc import Iterator
 
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from events.models import Event, Registration, Status
+from events.models import Status
 
 
-def attendee_rows(event: Event) -> Iterator[list]:
-    """The header, then one row per registration to ``event`` (cancelled ones included,
-    with their status), by name."""
+def attendee_rows(registrations: QuerySet) -> Iterator[list]:
+    """The header, then one row per registration of ``registrations`` (as the welcome
+    desk filters them), with its workshops."""
     header = [
         _("Nom et prénom"), _("Adresse e-mail"), _("Structure"), _("Statut"), _("Ateliers"),
-        _("Besoins d'accessibilité"), _("Régime alimentaire"), _("Inscrit le"), _("Présent"),
+        _("Besoins d'accessibilité"), _("Régime alimentaire"), _("Inscrit le"), _("Présent depuis"),
     ]  # fmt: skip
     yield header
-    registrations = (
-        Registration.objects.filter(event=event)
-        .prefetch_related("choices__workshop")
-        .order_by("full_name", "pk")
-    )
-    for registration in registrations:
+    for registration in registrations.prefetch_related("choices__workshop"):
         workshops = ", ".join(
             f"{c.workshop.title} ({c.get_status_display()})"
             for c in registration.choices.all()
@@ -36,7 +31,7 @@ def attendee_rows(event: Event) -> Iterator[list]:
                 workshops,
                 registration.accessibility_needs,
                 registration.dietary_needs,
-                timezone.localtime(registration.created_at).strftime("%d/%m/%Y %H:%M"),
-                _("oui") if registration.checked_in_at else _("non"),
+                registration.created_at,
+                registration.checked_in_at,
             ]  # fmt: skip
         )

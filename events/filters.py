@@ -1,9 +1,10 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.search import clean_query, search_query
-from events.models import Event
+from events.models import Event, Registration, Status
 from reference.models import Theme
 from reference.selectors import place_choices
 
@@ -52,3 +53,40 @@ class EventFilter(django_filters.FilterSet):
                 field.widget.attrs.setdefault("class", "form-check-input")
             else:
                 field.widget.attrs.setdefault("class", "form-select")
+
+
+class AttendeeFilter(django_filters.FilterSet):
+    """Who the welcome desk and the attendee exports show: one definition for both."""
+
+    q = django_filters.CharFilter(method="search", label=_("Nom ou structure"), max_length=100)
+    statut = django_filters.ChoiceFilter(
+        label=_("Statut"),
+        method="by_status",
+        empty_label=_("Inscrits et en attente"),
+        choices=[
+            ("confirmed", _("inscrits confirmés")),
+            ("waitlisted", _("en liste d'attente")),
+            ("cancelled", _("annulés")),
+            ("all", _("tous, annulés compris")),
+        ],
+    )
+
+    class Meta:
+        model = Registration
+        fields = []
+
+    def search(self, queryset, name: str, value: str):
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(
+            Q(full_name__unaccent__icontains=text) | Q(structure_name__unaccent__icontains=text)
+        )
+
+    def by_status(self, queryset, name: str, value: str):
+        return queryset if value == "all" else queryset.filter(status=value)
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("statut"):
+            queryset = queryset.exclude(status=Status.CANCELLED)
+        return super().filter_queryset(queryset).order_by("full_name", "pk")

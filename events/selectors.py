@@ -19,9 +19,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
+from django.utils import timezone
 
 from core.db import parse_id
-from events.filters import EventFilter
+from events.filters import AttendeeFilter, EventFilter
 from events.models import Event, Proposal, Registration, Status, Workshop, WorkshopChoice
 
 
@@ -107,9 +108,17 @@ def event_for_staff(*, slug: str) -> Event:
     return event
 
 
-def calendar_events() -> QuerySet:
-    """The published events of the calendar feed, soonest first."""
-    return Event.objects.published().select_related("commune").order_by("starts_at")
+PAST_SHOWN = 30
+
+
+def agenda_lists(events: QuerySet) -> tuple[list[Event], list[Event]]:
+    """What the agenda shows of ``events``: every one to come, soonest first, and the
+    latest past ones. The page and its iCalendar feed list the same."""
+    now = timezone.now()
+    return (
+        list(events.filter(ends_at__gte=now).order_by("starts_at", "pk")),
+        list(events.filter(ends_at__lt=now).order_by("-starts_at", "pk")[:PAST_SHOWN]),
+    )
 
 
 def event_workshops(event: Event) -> list[Workshop]:
@@ -265,12 +274,15 @@ def proposal_for(*, user, pk: int) -> Proposal:
     raise Http404
 
 
-def check_in_list(event: Event, text: str = "") -> QuerySet:
-    """Active registrations of an event for the welcome desk, searched by name or
-    structure."""
-    queryset = Registration.objects.filter(event=event).exclude(status=Status.CANCELLED)
-    if text:
-        queryset = queryset.filter(
-            Q(full_name__unaccent__icontains=text) | Q(structure_name__unaccent__icontains=text)
-        )
-    return queryset.order_by("full_name", "pk")
+def attendee_filter(event: Event, data: QueryDict | None) -> AttendeeFilter:
+    """The registrations of an event as the welcome desk and its exports show them."""
+    return AttendeeFilter(data or None, queryset=Registration.objects.filter(event=event))
+
+
+def attendee_counts(event: Event) -> dict[str, int]:
+    """Present, expected (confirmed) and waiting, for the welcome desk."""
+    return Registration.objects.filter(event=event).aggregate(
+        expected=Count("pk", filter=Q(status=Status.CONFIRMED)),
+        present=Count("pk", filter=Q(checked_in_at__isnull=False) & ~Q(status=Status.CANCELLED)),
+        waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
+    )

@@ -4,10 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
@@ -23,6 +21,7 @@ from events.ics import event_calendar
 from events.models import Status
 
 ICS_TYPE = "text/calendar; charset=utf-8"
+CHECK_IN_SHOWN = 200
 
 
 def staff_permission_required(permission: str):
@@ -40,12 +39,9 @@ class AgendaView(TemplateView):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         filterset = selectors.agenda_filter(request.GET)
-        events = selectors.agenda_events(filterset.qs)
-        now = timezone.now()
+        upcoming, past = selectors.agenda_lists(selectors.agenda_events(filterset.qs))
         context = self.get_context_data(
-            filter=filterset,
-            upcoming=list(events.filter(ends_at__gte=now).order_by("starts_at", "pk")),
-            past=list(events.filter(ends_at__lt=now).order_by("-starts_at", "pk")[:30]),
+            filter=filterset, upcoming=upcoming, past=past, query=request.GET.urlencode()
         )
         status = 400 if filterset.is_bound and filterset.errors else 200
         return self.render_to_response(context, status=status)
@@ -73,8 +69,15 @@ class EventDetailView(TemplateView):
 
 @require_GET
 def agenda_ics(request: HttpRequest) -> HttpResponse:
-    """All published events, as a calendar to subscribe to."""
-    response = HttpResponse(event_calendar(selectors.calendar_events()), content_type=ICS_TYPE)
+    """The events the agenda shows with the same query string (every published event
+    without one), as a calendar to subscribe to."""
+    filterset = selectors.agenda_filter(request.GET)
+    if filterset.is_bound and filterset.errors:
+        return HttpResponse(
+            _("Filtres invalides."), status=400, content_type="text/plain; charset=utf-8"
+        )
+    upcoming, past = selectors.agenda_lists(filterset.qs.select_related("commune"))
+    response = HttpResponse(event_calendar([*upcoming, *past]), content_type=ICS_TYPE)
     response["Content-Disposition"] = 'inline; filename="agenda-interclusters.ics"'
     return response
 
@@ -292,28 +295,39 @@ def check_in(request: HttpRequest, slug: str) -> HttpResponse:
             messages.info(
                 request, _("%(name)s n'est plus marqué présent.") % {"name": registration.full_name}
             )
-        return redirect(f"{request.path}?q={request.POST.get('q', '')}")
-    text = (request.GET.get("q") or "").strip()[:100]
-    everyone = selectors.check_in_list(event)
-    counts = everyone.aggregate(
-        expected=Count("pk", filter=Q(status=Status.CONFIRMED)),
-        present=Count("pk", filter=Q(checked_in_at__isnull=False)),
-        waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
-    )
-    rows = selectors.check_in_list(event, text)[:200]
+        back = QueryDict(mutable=True)
+        back.update({k: request.POST[k] for k in ("q", "statut") if request.POST.get(k)})
+        return redirect(f"{request.path}?{back.urlencode()}")
+    filterset = selectors.attendee_filter(event, request.GET)
+    shown = CHECK_IN_SHOWN
+    rows = list(filterset.qs[: shown + 1])
     return render(
         request,
         "events/check_in.html",
-        {"event": event, "rows": rows, "q": text, "counts": counts},
+        {
+            "event": event,
+            "filter": filterset,
+            "rows": rows[:shown],
+            "more": len(rows) > shown,
+            "counts": selectors.attendee_counts(event),
+            "query": request.GET.urlencode(),
+        },
+        status=400 if filterset.is_bound and filterset.errors else 200,
     )
 
 
 @staff_permission_required("events.view_registration")
 @require_GET
 def attendees_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    """Who registered to an event, as CSV or XLSX, for the staff."""
+    """Exactly the registrations the welcome desk shows with the same query string, as
+    CSV or XLSX, for the staff."""
     event = selectors.event_for_staff(slug=slug)
-    rows = exports.attendee_rows(event)
+    filterset = selectors.attendee_filter(event, request.GET)
+    if filterset.is_bound and filterset.errors:
+        return HttpResponse(
+            _("Filtres invalides."), status=400, content_type="text/plain; charset=utf-8"
+        )
+    rows = exports.attendee_rows(filterset.qs)
     filename = f"inscrits-{event.slug}"
     if fmt == "xlsx":
         return xlsx_response(filename, _("Inscrits"), rows)

@@ -10,13 +10,15 @@ class InterclustersConfig(AppConfig):
 
 
 class StaticFilesConfig(BaseStaticFilesConfig):
-    """Django's static files, minus the files of third-party packages that point to
-    source maps they do not ship (hashed storage would refuse them). The portal uses
-    the unminified markercluster script, whose map is present."""
+    """Django's static files, minus the third-party files the portal never serves: the
+    ES-module and unminified builds of Leaflet and markercluster."""
 
     ignore_patterns = [
         *BaseStaticFilesConfig.ignore_patterns,
-        "leaflet.markercluster.js",
         "leaflet-src.esm.js",
         "leaflet-src.esm.js.map",
+        "leaflet-src.js",
+        "leaflet-src.js.map",
+        "leaflet.markercluster-src.js",
+        "leaflet.markercluster-src.js.map",
     ]

@@ -67,6 +67,7 @@ urlpatterns = [
     path("themes/", views.theme_list, name="theme_list"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme_detail"),
     path("compte/", include((account_patterns, "accounts"))),
+    path("", include("reference.urls")),
     path("", include("clusters.urls")),
     path("", include("events.urls")),
     path("", include("surveys.urls")),

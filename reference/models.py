@@ -2,8 +2,12 @@
 departments, EPCI, communes with their town-hall point and INSEE density level), the
 programme's themes and the FEADER funding measures; and the rural–urban gradient."""
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.search import Unaccented
 
 
 class Region(models.Model):
@@ -83,6 +87,9 @@ class Commune(models.Model):
         verbose_name=_("EPCI"),
     )
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    postcodes = ArrayField(
+        models.CharField(max_length=5), verbose_name=_("codes postaux"), default=list, blank=True
+    )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     density_level = models.PositiveSmallIntegerField(
@@ -99,6 +106,11 @@ class Commune(models.Model):
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
         ordering = ["name"]
+        indexes = [
+            # The place search: by postcode, and by name as one types (accents aside).
+            GinIndex(fields=["postcodes"], name="commune_postcodes"),
+            GinIndex(OpClass(Unaccented("name"), name="gin_trgm_ops"), name="commune_name_trgm"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.department_code})"

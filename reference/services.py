@@ -123,12 +123,21 @@ def _load_communes() -> None:
                 population=_int_or_none(row["population"]),
                 latitude=_float_or_none(row["latitude"]),
                 longitude=_float_or_none(row["longitude"]),
+                postcodes=row["postcodes"].split(),
             )
             for row in _rows("communes.csv.gz")
         ),
         update_conflicts=True,
         unique_fields=["code"],
-        update_fields=["name", "department", "epci", "population", "latitude", "longitude"],
+        update_fields=[
+            "name",
+            "department",
+            "epci",
+            "population",
+            "latitude",
+            "longitude",
+            "postcodes",
+        ],  # fmt: skip
         batch_size=BATCH_SIZE,
     )
 

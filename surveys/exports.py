@@ -4,7 +4,6 @@ per choice of a multiple choice."""
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import DirectoryEntry
@@ -79,25 +78,40 @@ def _export_batch(batch, columns, labels, kinds):
             str(kinds.get(kind, kind)),
             region or "",
             department or "",
-            timezone.localtime(started).strftime("%d/%m/%Y %H:%M"),
-            timezone.localtime(submitted).strftime("%d/%m/%Y %H:%M") if submitted else "",
+            started,
+            submitted,
         ]
         for column, question, choice_id in columns:
             values = answers.get((pk, question.pk))
             if values is None:
-                row.append("")
+                row.append(None)
                 continue
             text, number, day, boolean, other = values
             choices = picked.get((pk, question.pk), [])
             if column == "choice":
-                row.append("1" if choice_id in choices else "")
+                row.append(1 if choice_id in choices else None)
             elif column == "other":
                 row.append(other)
             else:
                 row.append(
-                    services.format_value(
-                        question, text=text, number=number, day=day, boolean=boolean,
-                        labels=[labels[c] for c in choices], other=other,
+                    _typed(
+                        question, text, number, day, boolean, [labels[c] for c in choices], other
                     )
-                )  # fmt: skip
+                )
         yield row
+
+
+def _typed(question: Question, text, number, day, boolean, labels, other):
+    """An answer as a typed cell: numbers and dates stay numbers and dates (the CSV writes
+    them the French way, the XLSX keeps them sortable), choices as their labels."""
+    if question.is_choice:
+        return services.format_value(question, labels=labels, other=other)
+    if question.kind == Question.Kind.YES_NO:
+        return boolean
+    if question.kind == Question.Kind.DATE:
+        return day
+    if question.is_number:
+        if number is None:
+            return None
+        return number if question.kind == Question.Kind.DECIMAL else int(number)
+    return text

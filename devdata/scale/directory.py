@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
 
-from clusters.models import STRUCTURE_KINDS, TERRITORY_KINDS, Practice
+from clusters import services
+from clusters.models import STRUCTURE_KINDS, TERRITORY_KINDS, DirectoryEntry, Practice
 from reference.models import Commune, FundingMeasure, Theme
 
 PREFIX = "scale-"
@@ -295,49 +296,9 @@ ANALYSED = (
 
 
 def _derive(pattern: str) -> None:
-    """Derived columns of the generated rows, computed in SQL as the services would."""
+    """Derived columns of the generated rows, written by the services that write them for
+    the portal (set-based: one statement per kind of column)."""
     statements = [
-        # Entries: search vectors.
-        """UPDATE clusters_directoryentry e SET search_vector =
-             setweight(to_tsvector('french_unaccent', e.name || ' ' || e.acronym), 'A')
-             || setweight(to_tsvector('french_unaccent', coalesce(t.names, '')), 'B')
-             || setweight(to_tsvector('french_unaccent', c.name), 'C')
-             || setweight(to_tsvector('french_unaccent', e.description), 'D')
-           FROM reference_commune c,
-                (SELECT et.directoryentry_id AS id, string_agg(th.name, ' ') AS names
-                   FROM clusters_directoryentry_themes et
-                   JOIN reference_theme th ON th.id = et.theme_id
-                  GROUP BY et.directoryentry_id) t
-          WHERE c.id = e.commune_id AND t.id = e.id AND e.slug LIKE %(pattern)s""",
-        # Practices: filters drawn from the partners.
-        """UPDATE clusters_practice p SET
-             rural_urban = a.has_rural AND a.has_urban,
-             lead_kind = coalesce(a.lead_kind, ''),
-             region_codes = a.regions,
-             department_codes = a.departments
-           FROM (SELECT pp.practice_id,
-                        bool_or(e.setting = 'rural') AS has_rural,
-                        bool_or(e.setting IN ('urban', 'peri_urban')) AS has_urban,
-                        max(CASE WHEN pp.role = 'lead' THEN e.kind END) AS lead_kind,
-                        array_agg(DISTINCT r.code) AS regions,
-                        array_agg(DISTINCT d.code) AS departments
-                   FROM clusters_practicepartner pp
-                   JOIN clusters_directoryentry e ON e.id = pp.entry_id
-                   JOIN reference_region r ON r.id = e.region_id
-                   JOIN reference_department d ON d.id = e.department_id
-                  GROUP BY pp.practice_id) a
-          WHERE a.practice_id = p.id AND p.slug LIKE %(pattern)s""",
-        # Practices: search vectors.
-        """UPDATE clusters_practice p SET search_vector =
-             setweight(to_tsvector('french_unaccent', p.title), 'A')
-             || setweight(to_tsvector('french_unaccent',
-                  p.summary || ' ' || coalesce(t.names, '')), 'B')
-             || setweight(to_tsvector('french_unaccent', p.body || ' ' || p.rural_contribution
-                  || ' ' || p.urban_contribution || ' ' || p.results), 'D')
-           FROM (SELECT pt.practice_id AS id, string_agg(th.name, ' ') AS names
-                   FROM clusters_practice_themes pt JOIN reference_theme th ON th.id = pt.theme_id
-                  GROUP BY pt.practice_id) t
-          WHERE t.id = p.id AND p.slug LIKE %(pattern)s""",
         # Entries: count of published practices.
         """UPDATE clusters_directoryentry e SET published_practice_count = n.count
            FROM (SELECT pp.entry_id, count(DISTINCT pp.practice_id) AS count
@@ -345,12 +306,6 @@ def _derive(pattern: str) -> None:
                    JOIN clusters_practice p ON p.id = pp.practice_id AND p.state = 'published'
                   GROUP BY pp.entry_id) n
           WHERE n.entry_id = e.id AND e.slug LIKE %(pattern)s""",
-        # The vocabulary for typo correction.
-        """INSERT INTO core_searchword (word)
-           SELECT word FROM ts_stat($$SELECT to_tsvector('simple', public.f_unaccent(
-               title || ' ' || summary)) FROM clusters_practice WHERE state = 'published'$$)
-            WHERE length(word) BETWEEN 3 AND 100 AND word ~ '^[[:alpha:]]+$'
-           ON CONFLICT (word) DO NOTHING""",
     ]
     with connection.cursor() as cursor:
         # Fresh statistics first: on tables just filled by COPY, the planner would
@@ -358,4 +313,8 @@ def _derive(pattern: str) -> None:
         cursor.execute(f"ANALYZE {', '.join(ANALYSED)}")
         for sql in statements:
             cursor.execute(sql, {"pattern": pattern} if "%(pattern)s" in sql else None)
+    prefix = pattern.rstrip("%")
+    services.entry_index(DirectoryEntry.objects.filter(slug__startswith=prefix))
+    services.practices_index(Practice.objects.filter(slug__startswith=prefix))
+    with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {', '.join(ANALYSED)}")

@@ -1,4 +1,5 @@
-"""Rebuild the geography files shipped in reference/data/ from their public sources.
+"""Rebuild the geography files shipped in reference/data/ from their public sources
+(communes with their postcodes).
 
 A maintainer's script, not run by the portal. It reads:
 
@@ -139,7 +140,9 @@ def main(tarball: str, wheel: str) -> None:
     missing_points = 0
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["code", "name", "department", "population", "epci", "latitude", "longitude"])
+    writer.writerow(
+        ["code", "name", "department", "population", "epci", "latitude", "longitude", "postcodes"]
+    )
     for commune in communes:
         point = commune_point(commune, points, arrondissements)
         if point is None:
@@ -153,6 +156,7 @@ def main(tarball: str, wheel: str) -> None:
                 commune_epci.get(commune["code"], ""),
                 f"{point[1]:.5f}" if point else "",
                 f"{point[0]:.5f}" if point else "",
+                " ".join(sorted(set(commune.get("codesPostaux") or []))),
             )
         )
     # mtime=0 keeps the file byte-identical from one build to the next.

@@ -43,3 +43,39 @@
     }
   });
 })();
+
+// Place fields: as one types, the communes, departments and regions that match are offered
+// in the field's own list (a <datalist>). Without JavaScript the server still understands
+// a name, an INSEE code or a postcode.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[data-place-autocomplete]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list) {
+      return;
+    }
+    var url = input.dataset.placeAutocomplete;
+    var timer = null;
+    var last = "";
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        var text = input.value.trim();
+        if (text.length < 2 || text === last) {
+          return;
+        }
+        last = text;
+        fetch(url + "?q=" + encodeURIComponent(text), { headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+          .then(function (data) {
+            list.replaceChildren.apply(list, data.results.map(function (place) {
+              var option = document.createElement("option");
+              option.value = place.label;
+              return option;
+            }));
+          })
+          .catch(function () { /* the field still works as typed */ });
+      }, 200);
+    });
+  });
+})();
