@@ -76,7 +76,7 @@ demo: setup
 	$(DEV) $(MANAGE) load_demo_data
 
 run: demo
-	$(DEV) $(MANAGE) runserver $(HOST):$(PORT)
+	SITE_URL=http://$(HOST):$(PORT) $(DEV) $(MANAGE) runserver $(HOST):$(PORT)
 
 check-chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \

@@ -22,6 +22,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 LOOPBACK = {
     "DEBUG": "0",
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "SITE_URL": "http://127.0.0.1",
     "SECURE_SSL_REDIRECT": "0",
     "SESSION_COOKIE_SECURE": "0",
     "CSRF_COOKIE_SECURE": "0",

@@ -1,19 +1,19 @@
 """The staff back office of the directory: curation, moderation queues, imports."""
 
+import secrets
+
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from import_export import fields, resources, widgets
-from import_export.admin import ImportMixin
-from import_export.formats import base_formats
 
-from clusters import services
+from clusters import imports, services
 from clusters.models import (
     Category,
     DirectoryEntry,
@@ -26,98 +26,29 @@ from clusters.models import (
     PracticeToReview,
     Territory,
 )
-from core.adminpages import ReasonForm, asking_action, intermediate_page
+from core.adminpages import ReasonForm, admin_page, asking_action, intermediate_page
+from core.tables import TableError, read_table
 from reference.models import (
-    Commune,
-    Department,
     Setting,
-    Theme,
     setting_for_density,
 )
 
 # --- Imports ---------------------------------------------------------------------------
 
 
-class EntryResource(resources.ModelResource):
-    """Rows of a CSV or XLSX file of structures or territories. The slug identifies a row
-    (made from the name when absent); the commune is given by its INSEE code."""
-
-    category = Category.STRUCTURE
-    commune = fields.Field(
-        attribute="commune",
-        column_name="commune",
-        widget=widgets.ForeignKeyWidget(Commune, field="code"),
-    )
-    themes = fields.Field(
-        attribute="themes",
-        column_name="themes",
-        widget=widgets.ManyToManyWidget(Theme, field="slug", separator=","),
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Fichier CSV ou XLSX"),
+        help_text=gettext_lazy(
+            "Une ligne par fiche, la première ligne nomme les colonnes. CSV (virgules ou "
+            "points-virgules, UTF-8 ou Windows-1252, comme l'enregistre Excel) ou XLSX ; "
+            "2 Mo et 5 000 lignes au plus."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
-    class Meta:
-        model = DirectoryEntry
-        import_id_fields = ["slug"]
-        fields = [
-            "slug", "name", "kind", "acronym", "description", "website", "email", "phone",
-            "address", "commune", "setting", "themes", "published", "population",
-        ]  # fmt: skip
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
 
-    def get_queryset(self):
-        return DirectoryEntry.objects.filter(category=self.category)
-
-    def init_instance(self, row=None):
-        return DirectoryEntry(category=self.category)
-
-    def before_import(self, dataset, **kwargs) -> None:
-        """A file without slugs gets them from the names, unique in the file and the base."""
-        if "slug" in dataset.headers or "name" not in dataset.headers:
-            return
-        taken: set[str] = set()
-        slugs = []
-        for name in dataset["name"]:
-            existing = self.get_queryset().filter(name=name).values_list("slug", flat=True).first()
-            slug = existing or services.unique_slug(DirectoryEntry, str(name or ""))
-            while slug in taken:
-                slug = f"{slug}-{len(taken)}"
-            taken.add(slug)
-            slugs.append(slug)
-        dataset.append_col(slugs, header="slug")
-
-    def before_import_row(self, row, **kwargs) -> None:
-        kind = row.get("kind")
-        allowed = dict(DirectoryEntry._meta.get_field("kind").choices)
-        if kind and kind not in allowed:
-            # Accept the French label as well as the code.
-            by_label = {str(label).lower(): code for code, label in allowed.items()}
-            row["kind"] = by_label.get(str(kind).strip().lower(), kind)
-
-    def before_save_instance(self, instance, row, **kwargs) -> None:
-        instance.category = self.category
-        services.entry_prepare(instance)
-
-    def after_import(self, dataset, result, **kwargs) -> None:
-        super().after_import(dataset, result, **kwargs)
-        ids = [row.object_id for row in result.rows if row.object_id]
-        services.entry_index(ids)
-
-
-class OrganisationResource(EntryResource):
-    category = Category.STRUCTURE
-
-
-class TerritoryResource(EntryResource):
-    category = Category.TERRITORY
-    departments = fields.Field(
-        attribute="departments",
-        column_name="departments",
-        widget=widgets.ManyToManyWidget(Department, field="code", separator=","),
-    )
-
-    class Meta(EntryResource.Meta):
-        fields = [*EntryResource.Meta.fields, "departments"]
+IMPORT_CACHE_SECONDS = 30 * 60
 
 
 # --- Structures and territories ----------------------------------------------------------
@@ -170,9 +101,13 @@ def apply_suggested_setting(modeladmin, request, queryset):
     )
 
 
-class EntryAdmin(ImportMixin, admin.ModelAdmin):
-    import_formats = [base_formats.CSV, base_formats.XLSX]
-    import_error_display = ("message", "row")
+def _import_key(request: HttpRequest, token: str) -> str:
+    # Scoped to the person: a token alone does not open someone else's file.
+    return f"directory-import:{request.user.pk}:{token[:64]}"
+
+
+class EntryAdmin(admin.ModelAdmin):
+    change_list_template = "admin/clusters/entry_change_list.html"
     list_display = [
         "name", "kind", "commune", "department", "setting", "published",
         "published_practice_count", "updated_at",
@@ -264,16 +199,87 @@ class EntryAdmin(ImportMixin, admin.ModelAdmin):
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
+    def get_urls(self):
+        return [
+            path(
+                "importer/",
+                self.admin_site.admin_view(self.import_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Check a file, show every row's errors or what importing it would do; import
+        once the person confirms a valid file."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm()
+        check = table = None
+        status = 200
+        if request.method == "POST" and "token" in request.POST:
+            table = cache.get(_import_key(request, request.POST["token"]))
+            if table is None:
+                self.message_user(
+                    request, _("Ce fichier a expiré : envoyez-le de nouveau."), messages.WARNING
+                )
+            else:
+                try:
+                    result = imports.entries_import(table=table, category=self.category)
+                except ValidationError:
+                    check = imports.entries_import_check(table=table, category=self.category)
+                    status = 400
+                else:
+                    cache.delete(_import_key(request, request.POST["token"]))
+                    self.message_user(
+                        request,
+                        _("Import terminé : %(created)s fiches créées, %(updated)s mises à jour.")
+                        % {"created": result.created, "updated": result.updated},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(
+                        reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+                    )
+        elif request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                try:
+                    table = read_table(form.cleaned_data["file"])
+                except TableError as error:
+                    form.add_error("file", str(error))
+                    status = 400
+                else:
+                    check = imports.entries_import_check(table=table, category=self.category)
+                    status = 200 if check.valid else 400
+            else:
+                status = 400
+        token = ""
+        if check is not None and check.valid:
+            token = secrets.token_urlsafe(16)
+            cache.set(_import_key(request, token), table, IMPORT_CACHE_SECONDS)
+        response = admin_page(
+            request,
+            self,
+            "admin/clusters/import.html",
+            title=_("Importer des %(things)s") % {"things": self.opts.verbose_name_plural},
+            form=form,
+            check=check,
+            token=token,
+            columns=imports.TERRITORY_COLUMNS
+            if self.category == Category.TERRITORY
+            else imports.COLUMNS,
+        )
+        response.status_code = status
+        return response
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(EntryAdmin):
-    resource_classes = [OrganisationResource]
     category = Category.STRUCTURE
 
 
 @admin.register(Territory)
 class TerritoryAdmin(EntryAdmin):
-    resource_classes = [TerritoryResource]
     category = Category.TERRITORY
     filter_horizontal = ["themes", "departments"]
     fieldsets = [

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.aggregates import ArrayAgg, StringAgg
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
@@ -18,6 +18,7 @@ from django.db.models import (
     Func,
     OuterRef,
     QuerySet,
+    StringAgg,
     Subquery,
     TextField,
     Value,
@@ -100,7 +101,7 @@ def _names(queryset, field: str):
             queryset.order_by()
             .annotate(group=Value(1))
             .values("group")
-            .annotate(joined=StringAgg(field, " "))
+            .annotate(joined=StringAgg(field, delimiter=Value(" ")))
             .values("joined")[:1]
         ),
         Value(""),

@@ -3,10 +3,12 @@
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
+MAX_PAGE = 100_000  # beyond, a page number is junk: the last page is shown
+
 
 def _page_number(raw) -> int:
     try:
-        return max(int(raw), 1)
+        return min(max(int(str(raw)[:12]), 1), MAX_PAGE)
     except (TypeError, ValueError):
         return 1
 

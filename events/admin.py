@@ -215,8 +215,14 @@ class ChoiceInline(admin.TabularInline):
 @admin.action(description=gettext_lazy("Annuler les inscriptions sélectionnées (et prévenir)"))
 def cancel_registrations(modeladmin, request, queryset):
     count = 0
-    for registration in queryset.exclude(status=Status.CANCELLED):
-        services.registration_cancel(registration=registration, by_staff=True)
+    for registration in queryset.exclude(status=Status.CANCELLED).select_related("event"):
+        try:
+            services.registration_cancel(registration=registration, by_staff=True)
+        except ValidationError as error:
+            modeladmin.message_user(
+                request, f"{registration} : {' '.join(error.messages)}", messages.WARNING
+            )
+            continue
         count += 1
     modeladmin.message_user(
         request, ngettext("%d inscription annulée.", "%d inscriptions annulées.", count) % count

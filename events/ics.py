@@ -24,10 +24,12 @@ def _location(event) -> str:
 
 
 def event_calendar(events, *, workshops: dict[int, list] | None = None) -> bytes:
-    """A calendar with one VEVENT per event and one per workshop given for it."""
+    """A calendar with one VEVENT per event and one per workshop given for it. It is
+    published (METHOD:PUBLISH), as its email attachments declare."""
     calendar = Calendar()
     calendar.add("prodid", "-//Interclusters//Agenda//FR")
     calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Interclusters — agenda")
     calendar.add("x-wr-timezone", "Europe/Paris")

@@ -278,6 +278,11 @@ class Registration(BookingStatus, models.Model):
     def get_manage_url(self) -> str:
         return reverse("events:registration", kwargs={"token": self.token})
 
+    @property
+    def waiting_choices(self) -> list["WorkshopChoice"]:
+        """The workshops this person waits for (from the choices already fetched)."""
+        return [choice for choice in self.choices.all() if choice.is_waitlisted]
+
 
 class WorkshopChoice(BookingStatus, models.Model):
     """A seat in a workshop, or a place on its waitlist."""

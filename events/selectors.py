@@ -31,18 +31,25 @@ def agenda_filter(data: QueryDict | None) -> EventFilter:
 
 
 def agenda_events(queryset: QuerySet) -> QuerySet:
-    """Events as the agenda lists them: place, themes and their number of workshops."""
-    return (
+    """Events as the agenda lists them: place, themes, their number of workshops and
+    their seats left."""
+    workshops = (
+        Workshop.objects.filter(event=OuterRef("pk"))
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return with_seats_left(
         queryset.select_related("commune", "region")
         .prefetch_related("themes")
-        .annotate(workshop_count=Count("workshops", distinct=True))
+        .annotate(workshop_count=Coalesce(Subquery(workshops), 0))
     )
 
 
-def upcoming_with_seats(limit: int = 3) -> list[Event]:
-    """The next published events where a seat is still free: in their workshops, or in
-    the event itself when it has no workshops; an event without a limit always has one
-    (its ``seats_left`` is then None). Full events are left out, in SQL."""
+def with_seats_left(queryset: QuerySet) -> QuerySet:
+    """Events with ``seats_left``: the free seats of their workshops, or of the event
+    itself when it has no workshops but a capacity; None when nothing limits them."""
     workshop_seats = (
         Workshop.objects.filter(event=OuterRef("pk"))
         .values("event")
@@ -61,31 +68,35 @@ def upcoming_with_seats(limit: int = 3) -> list[Event]:
         .annotate(total=Count("pk"))
         .values("total")
     )
+    return queryset.annotate(
+        workshop_seats=Subquery(workshop_seats),
+        workshop_taken=Coalesce(Subquery(workshop_taken), 0),
+        event_taken=Coalesce(Subquery(event_taken), 0),
+    ).annotate(
+        seats_left=Case(
+            When(workshop_seats__gt=0, then=F("workshop_seats") - F("workshop_taken")),
+            When(capacity__gt=0, then=F("capacity") - F("event_taken")),
+            default=Value(None),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def upcoming_with_seats(limit: int = 3) -> list[Event]:
+    """The next published events where a seat is still free: in their workshops, or in
+    the event itself when it has no workshops; an event without a limit always has one
+    (its ``seats_left`` is then None). Full events are left out, in SQL."""
     return list(
-        Event.objects.published()
-        .upcoming()
-        .select_related("commune")
-        .annotate(
-            workshop_seats=Subquery(workshop_seats),
-            workshop_taken=Coalesce(Subquery(workshop_taken), 0),
-            event_taken=Coalesce(Subquery(event_taken), 0),
-        )
-        .annotate(
-            seats_left=Case(
-                When(workshop_seats__gt=0, then=F("workshop_seats") - F("workshop_taken")),
-                When(capacity__gt=0, then=F("capacity") - F("event_taken")),
-                default=Value(None),
-                output_field=IntegerField(),
-            )
-        )
-        .filter(Q(seats_left__gt=0) | Q(seats_left__isnull=True))[:limit]
+        with_seats_left(Event.objects.published().upcoming().select_related("commune")).filter(
+            Q(seats_left__gt=0) | Q(seats_left__isnull=True)
+        )[:limit]
     )
 
 
 def event_for_public(*, slug: str, user=None) -> Event:
     """A published event; an unpublished one only for staff."""
     event = (
-        Event.objects.filter(slug=slug)
+        with_seats_left(Event.objects.filter(slug=slug))
         .select_related("commune", "region")
         .prefetch_related("themes", "organiser_entries")
         .first()
@@ -194,12 +205,28 @@ def choices_with_rank(queryset: QuerySet) -> QuerySet:
     )
 
 
+def with_event_rank(queryset: QuerySet) -> QuerySet:
+    """Registrations with ``earlier``: how many still wait before them for the event."""
+    earlier = (
+        Registration.objects.filter(
+            event=OuterRef("event"),
+            status=Status.WAITLISTED,
+            waitlist_position__lt=OuterRef("waitlist_position"),
+        )
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(earlier=Coalesce(Subquery(earlier), 0))
+
+
 def registration_for(*, event: Event, user) -> Registration | None:
     """The person's own registration to the event (cancelled ones included)."""
     if not user.is_authenticated:
         return None
     return (
-        Registration.objects.filter(event=event, user=user)
+        with_event_rank(Registration.objects.filter(event=event, user=user))
         .prefetch_related(
             Prefetch(
                 "choices",
@@ -215,7 +242,7 @@ def registration_for_token(token: str) -> Registration:
     if not token or len(token) > 64:
         raise Http404
     registration = (
-        Registration.objects.filter(token=token)
+        with_event_rank(Registration.objects.filter(token=token))
         .select_related("event")
         .prefetch_related(
             Prefetch(
@@ -242,7 +269,7 @@ def member_registrations(user) -> list[Registration]:
     if not user.is_authenticated:
         return []
     return list(
-        Registration.objects.filter(user=user)
+        with_event_rank(Registration.objects.filter(user=user))
         .select_related("event")
         .prefetch_related(
             Prefetch(

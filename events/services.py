@@ -49,6 +49,15 @@ class Outcome:
     confirmed: list[Workshop] = field(default_factory=list)
     waitlisted: list[Workshop] = field(default_factory=list)
     dropped: list[Workshop] = field(default_factory=list)
+    event_rank: int | None = None  # on the event's own waitlist
+
+    def __post_init__(self) -> None:
+        self.ranks: dict[int, int] = {}  # workshop id: rank on its waitlist
+
+    @property
+    def waiting(self) -> list[tuple[Workshop, int]]:
+        """The workshops waited for, each with the person's rank."""
+        return [(workshop, self.ranks.get(workshop.pk, 0)) for workshop in self.waitlisted]
 
 
 def _lock_event(event: Event) -> Event:
@@ -192,9 +201,40 @@ def registration_save(
             outcome.waitlisted.append(workshop)
         choice.save()
 
+    if registration.status == Status.WAITLISTED:
+        outcome.event_rank = registration_rank(registration)
+    for choice in registration.choices.filter(
+        status=Status.WAITLISTED, workshop__in=outcome.waitlisted
+    ):
+        outcome.ranks[choice.workshop_id] = choice_rank(choice)
     if notify:
         _tell_registrant(outcome)
     return outcome
+
+
+def registration_rank(registration: Registration) -> int:
+    """The rank shown to a person on an event's waitlist: those still waiting before
+    them, plus one."""
+    return (
+        Registration.objects.filter(
+            event_id=registration.event_id,
+            status=Status.WAITLISTED,
+            waitlist_position__lt=registration.waitlist_position,
+        ).count()
+        + 1
+    )
+
+
+def choice_rank(choice: WorkshopChoice) -> int:
+    """The rank shown to a person on a workshop's waitlist."""
+    return (
+        WorkshopChoice.objects.filter(
+            workshop_id=choice.workshop_id,
+            status=Status.WAITLISTED,
+            waitlist_position__lt=choice.waitlist_position,
+        ).count()
+        + 1
+    )
 
 
 def _promote_in_workshop(workshop: Workshop) -> WorkshopChoice | None:
@@ -255,6 +295,12 @@ def registration_cancel(*, registration: Registration, by_staff: bool = False) -
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Status.CANCELLED:
         return registration
+    if event.is_past:
+        # Nobody can use a seat of an event that is over: no promotion, no email.
+        raise ValidationError(
+            _("Cet événement est terminé : l'inscription ne peut plus être annulée."),
+            code="past",
+        )
     choices = list(registration.choices.exclude(status=Status.CANCELLED))
     workshops = _lock_workshops(event, [c.workshop_id for c in choices])
     was_confirmed = registration.status == Status.CONFIRMED
@@ -347,6 +393,9 @@ def _tell_registrant(outcome: Outcome) -> None:
     address = registration.email
     if registration.status == Status.WAITLISTED:
         template, attachments = "registration_waitlisted", []
+    elif outcome.waitlisted:
+        # Registered, but waiting for a workshop: the subject says so.
+        template, attachments = "registration_partly_waitlisted", [_ics_attachment(registration)]
     else:
         template, attachments = "registration_confirmed", [_ics_attachment(registration)]
     transaction.on_commit(

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import TemplateView
 
 from clusters import selectors as clusters_selectors
@@ -201,11 +201,18 @@ class RegistrationByTokenView(TemplateView):
         return {**super().get_context_data(**kwargs), "registration": registration}
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel_by_token(request: HttpRequest, token: str) -> HttpResponse:
+    """From the link in an email: asks to confirm (GET), then cancels (POST)."""
     registration = selectors.registration_for_token(token)
-    services.registration_cancel(registration=registration)
-    messages.success(request, _("Votre inscription est annulée. Merci de nous avoir prévenus."))
+    if request.method == "GET":
+        return render(request, "events/cancel.html", {"registration": registration})
+    try:
+        services.registration_cancel(registration=registration)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Votre inscription est annulée. Merci de nous avoir prévenus."))
     return redirect("events:registration", token=token)
 
 
@@ -213,11 +220,16 @@ def cancel_by_token(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def cancel_mine(request: HttpRequest, pk: int) -> HttpResponse:
     registration = selectors.registration_of_user(user=request.user, pk=pk)
-    services.registration_cancel(registration=registration)
-    messages.success(
-        request,
-        _("Votre inscription à « %(title)s » est annulée.") % {"title": registration.event.title},
-    )
+    try:
+        services.registration_cancel(registration=registration)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Votre inscription à « %(title)s » est annulée.")
+            % {"title": registration.event.title},
+        )
     return redirect("accounts:dashboard")
 
 

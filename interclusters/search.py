@@ -127,5 +127,8 @@ def site_search(raw: str | None) -> SiteSearch:
     if not any(group.total for group in groups):
         better = corrected_query(text)
         if better and better != text:
-            return SiteSearch(text=better, groups=_run(better), asked=text)
+            corrected = _run(better)
+            # A correction is offered only when it finds something.
+            if any(group.total for group in corrected):
+                return SiteSearch(text=better, groups=corrected, asked=text)
     return SiteSearch(text=text, groups=groups)

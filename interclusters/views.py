@@ -17,7 +17,7 @@ from django.views.generic import FormView, TemplateView
 
 from clusters import selectors as clusters_selectors
 from core.pagecache import keeps_content, public_page
-from core.ratelimits import limit_posts
+from core.ratelimits import describe, limit_posts
 from events import selectors as events_selectors
 from interclusters import forms, selectors, services, themes
 from interclusters.search import site_search
@@ -241,7 +241,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "429.html", status=429)
+    """The 429 page, saying which limit was reached and the longest wait."""
+    return render(request, "429.html", describe(getattr(exception, "rate", "") or ""), status=429)
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:

@@ -10,13 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django_ratelimit.core import is_ratelimited
-from django_ratelimit.exceptions import Ratelimited
 
 from clusters.models import DirectoryEntry
 from core.exports import csv_response, xlsx_response
 from core.pagecache import public_page
-from core.ratelimits import by_client_ip
+from core.ratelimits import check_rate
 from core.text import render_markdown
 from reference.selectors import place_choices
 from surveys import exports, forms, selectors, services
@@ -33,14 +31,7 @@ class AnswerView(View):
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if "token" in kwargs:
-            if is_ratelimited(
-                request,
-                group="survey-token",
-                key=by_client_ip,
-                rate=settings.SURVEY_TOKEN_RATE,
-                increment=True,
-            ):
-                raise Ratelimited
+            check_rate(request, group="survey-token", rate=settings.SURVEY_TOKEN_RATE)
             self.access = selectors.access_by_token(kwargs["token"])
             self.mode = "token"
         elif kwargs.get("preview"):

@@ -5,7 +5,14 @@
   if (!window.L) {
     return;
   }
-  var tileUrl = document.body.dataset.tiles || "";
+  var page = document.body.dataset;
+  var tileUrl = page.tiles || "";
+  // The page's language: translated by the server, never written here.
+  var TEXT = {
+    zoomIn: page.mapZoomIn || "Zoom avant",
+    zoomOut: page.mapZoomOut || "Zoom arrière",
+    attribution: page.mapAttribution || "© contributeurs OpenStreetMap",
+  };
   var FRANCE = [46.6, 2.4];
   var MAINLAND = L.latLngBounds([41.2, -5.3], [51.2, 9.7]);
   var number = function (n) {
@@ -21,14 +28,23 @@
   }
 
   function baseMap(element, options) {
-    var map = L.map(element, Object.assign({ scrollWheelZoom: false }, options || {}));
+    var settings = Object.assign({ scrollWheelZoom: false, zoomControl: false }, options || {});
+    var withZoom = (options || {}).zoomControl !== false;
+    settings.zoomControl = false;
+    var map = L.map(element, settings);
+    if (withZoom) {
+      L.control.zoom({ zoomInTitle: TEXT.zoomIn, zoomOutTitle: TEXT.zoomOut }).addTo(map);
+    }
+    map.attributionControl.setPrefix(
+      '<a href="https://leafletjs.com" lang="en">Leaflet</a>'
+    );
     if (!tileUrl) {
       showTilesNotice(element);
       return map;
     }
     var layer = L.tileLayer(tileUrl, {
       maxZoom: 18,
-      attribution: "© contributeurs OpenStreetMap",
+      attribution: TEXT.attribution,
     });
     var warned = false;
     layer.on("tileerror", function () {

@@ -1,9 +1,7 @@
 """The back office: curation lists, moderation, imports with a preview."""
 
-import re
 
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
 from clusters.models import DirectoryEntry, Practice
@@ -29,7 +27,7 @@ def test_staff_reach_the_directory_lists_and_the_moderation_queue(staff_client, 
 
 
 def test_members_and_anonymous_never_reach_the_back_office(client, member, directory):
-    for url in ["/admin/clusters/practice/", "/admin/clusters/organisation/import/"]:
+    for url in ["/admin/clusters/practice/", "/admin/clusters/organisation/importer/"]:
         assert client.get(url).status_code == 302
         client.force_login(member)
         assert client.get(url).status_code == 302
@@ -114,54 +112,3 @@ def test_admin_edit_keeps_derived_fields_up_to_date(staff_client, directory, pla
     assert search(DirectoryEntry.objects.published(), "paille").queryset.get() == entry
 
 
-def _import(staff_client, content: str):
-    upload = SimpleUploadedFile("structures.csv", content.encode("utf-8"), content_type="text/csv")
-    return staff_client.post(
-        "/admin/clusters/organisation/import/",
-        {"format": "0", "import_file": upload, "resource": "0"},
-    )
-
-
-def test_import_previews_rows_with_their_errors_and_writes_nothing(staff_client, places):
-    response = _import(
-        staff_client,
-        "name,kind,commune,setting,themes,published\n"
-        "Cluster du Lin,cluster,63003,rural,bois-foret,1\n"
-        "Cluster fantôme,cluster,99999,rural,,1\n",
-    )
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "99999" in html
-    assert not DirectoryEntry.objects.filter(name__startswith="Cluster").exists()
-
-
-def test_import_then_confirm_creates_entries_ready_for_the_site(staff_client, places):
-    response = _import(
-        staff_client,
-        "name,kind,commune,setting,themes,published\n"
-        "Cluster du Lin,cluster,63003,rural,bois-foret,1\n"
-        'Fab lab de Lyon,fab lab,69123,urban,"numerique,lieux-innovation-creativite",1\n',
-    )
-    html = response.content.decode()
-    assert response.status_code == 200
-    fields = dict(
-        re.findall(
-            r'name="(import_file_name|original_file_name|format|resource)" value="([^"]*)"', html
-        )
-    )
-    assert "import_file_name" in fields, html[:2000]
-    response = staff_client.post("/admin/clusters/organisation/process_import/", fields)
-    assert response.status_code == 302
-    lin = DirectoryEntry.objects.get(name="Cluster du Lin")
-    assert lin.category == "structure"
-    assert lin.department.code == "63"
-    assert lin.latitude is not None
-    fablab = DirectoryEntry.objects.get(name="Fab lab de Lyon")
-    assert fablab.kind == "fab_lab"
-    assert sorted(fablab.themes.values_list("slug", flat=True)) == [
-        "lieux-innovation-creativite",
-        "numerique",
-    ]
-    from core.search import search
-
-    assert search(DirectoryEntry.objects.published(), "lin").queryset.get() == lin

@@ -66,7 +66,7 @@ def test_directory_csv_holds_exactly_the_filtered_rows(client, directory):
     assert pole["Commune"] == "Ambert"
     assert pole["Code INSEE"] == "63003"
     assert pole["Thèmes"] == "Bois et forêt, Énergie et transition écologique"
-    assert pole["Latitude"] == "45,54970"
+    assert pole["Latitude"] == "45,5497"
     assert (
         pole["Adresse de la fiche"] == "http://testserver/annuaire/structures/pole-bois-montagne/"
     )
@@ -82,12 +82,12 @@ def test_practice_csv_and_geojson_follow_the_list(client, directory):
     assert rows[0]["Coopération rural–urbain"] == "oui"
     assert rows[0]["Mesures FEADER"] == "M16"
     data = json.loads(client.get("/pratiques/export.geojson?theme=bois-foret").content)
-    names = {f["properties"]["name"] for f in data["features"] if f["geometry"]["type"] == "Point"}
-    assert names == {
-        "Pôle Bois Montagne",
-        "Métropole de Lyon",
-        "Laboratoire des matériaux biosourcés",
-    }
+    # One feature per practice of the list: lines from its lead to its partners.
+    (feature,) = data["features"]
+    assert feature["properties"]["title"] == rows[0]["Titre"]
+    assert feature["properties"]["lead"] == ["Pôle Bois Montagne"]
+    assert feature["geometry"]["type"] == "MultiLineString"
+    assert len(feature["geometry"]["coordinates"]) == 2
 
 
 def test_exports_never_hold_unpublished_content(client, directory):

@@ -32,7 +32,11 @@ def test_seats_are_confirmed_then_people_wait_in_order(db, django_capture_on_com
     ]
     subjects = [m.subject for m in mail.outbox]
     assert subjects[0].startswith("Inscription confirmée")
-    assert subjects[2].startswith("Inscription confirmée")  # the event yes, the workshop waits
+    # Registered to the event, but waiting for the workshop: the subject says so, and the rank.
+    assert subjects[2] == "Liste d'attente (rang 1) pour « Atelier bois » : Journée des ateliers"
+    assert subjects[3] == "Liste d'attente (rang 2) pour « Atelier bois » : Journée des ateliers"
+    assert "liste d'attente, rang 2" in mail.outbox[3].body
+    assert not any("confirmée" in s for s in subjects[2:])
     assert "liste d'attente" in mail.outbox[2].body
     assert mail.outbox[0].attachments[0][0] == "evenement.ics"
 

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k3v-Qm9x_Zr2Lw8Tn5Yp1Hs7Jd4Fb6Gc0Vx-Nq2Wm8Er5Ty1Ui7Op3As9Df4Gh6",
     "ALLOWED_HOSTS": "interclusters.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://interclusters.example.org",
+    "SITE_URL": "https://interclusters.example.org",
 }
 # Variables the test run sets for itself, which a production environment would not.
 TEST_ONLY = {
@@ -22,6 +23,7 @@ TEST_ONLY = {
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
     "SECRET_KEY",
+    "SITE_URL",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
@@ -50,6 +52,14 @@ def test_missing_secret_key_stops_start_up_with_a_clear_message():
     result = run_manage("check", **env)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_missing_site_url_stops_start_up_with_a_clear_message():
+    """Links in emails and calendar files must point to the real site."""
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SITE_URL"}
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "SITE_URL is not set" in result.stderr
 
 
 def test_debug_runs_without_secret_key():

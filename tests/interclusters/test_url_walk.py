@@ -106,6 +106,9 @@ def table(w) -> dict[str, list[tuple[str, dict]]]:
         "clusters:directory": [("/annuaire/", everyone(OK))],
         "clusters:directory_csv": [("/annuaire/export.csv", everyone(OK))],
         "clusters:directory_geojson": [("/annuaire/export.geojson", everyone(OK))],
+        "clusters:directory_xlsx": [("/annuaire/export.xlsx", everyone(OK))],
+        "clusters:directory_links_geojson": [("/annuaire/liens.geojson", everyone(OK))],
+        "reference:place_autocomplete": [("/lieux/autocompletion/?q=amb", everyone(OK))],
         "clusters:entry_autocomplete": [("/annuaire/autocompletion/?q=bois", everyone(OK))],
         "clusters:structure_detail": [
             (w["bois"].get_absolute_url(), everyone(OK)),
@@ -121,6 +124,7 @@ def table(w) -> dict[str, list[tuple[str, dict]]]:
         "clusters:practice_list": [("/pratiques/", everyone(OK))],
         "clusters:practice_csv": [("/pratiques/export.csv", everyone(OK))],
         "clusters:practice_geojson": [("/pratiques/export.geojson", everyone(OK))],
+        "clusters:practice_xlsx": [("/pratiques/export.xlsx", everyone(OK))],
         "clusters:practice_propose": [("/pratiques/proposer/", signed_in())],
         "clusters:practice_detail": [
             (w["wood"].get_absolute_url(), everyone(OK)),
@@ -134,9 +138,9 @@ def table(w) -> dict[str, list[tuple[str, dict]]]:
             (f"/agenda/inscription/{reg.token}/", everyone(OK)),
             ("/agenda/inscription/faux-jeton/", everyone(MISSING)),
         ],
-        # Cancelling is a POST (see the test below); a GET changes nothing.
+        # Cancelling is a POST (see the test below); a GET asks to confirm, changing nothing.
         "events:cancel_by_token": [
-            (f"/agenda/inscription/{reg.token}/annuler/", everyone(NOT_ALLOWED)),
+            (f"/agenda/inscription/{reg.token}/annuler/", everyone(OK)),
         ],
         "events:cancel_mine": [
             (
