@@ -1,6 +1,5 @@
 """The back office: curation lists, moderation, imports with a preview."""
 
-
 from django.core import mail
 from django.utils.html import escape
 
@@ -110,5 +109,3 @@ def test_admin_edit_keeps_derived_fields_up_to_date(staff_client, directory, pla
     from core.search import search
 
     assert search(DirectoryEntry.objects.published(), "paille").queryset.get() == entry
-
-

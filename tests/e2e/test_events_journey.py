@@ -42,7 +42,7 @@ def test_register_see_it_in_mon_espace_and_cancel(page, member):
     page.get_by_role("checkbox", name=re.compile("J'accepte")).check()
     page.get_by_role("button", name="M'inscrire").click()
     expect(page.get_by_text("Inscription confirmée.")).to_be_visible()
-    expect(page.get_by_text("9 places restantes")).to_be_visible()
+    expect(page.get_by_text("9 places restantes", exact=True)).to_be_visible()
     assert mail.outbox[-1].to == [member.email]
 
     page.get_by_role("link", name="Mon espace").first.click()

@@ -97,6 +97,18 @@ def test_another_account_is_not_locked_by_someone_elses_failures(
     assert response.status_code == 302
 
 
+def test_the_lockout_page_says_the_real_wait(client, member, settings):
+    from datetime import timedelta
+
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=42)
+    for _ in range(6):
+        page = client.post(LOGIN, {"username": member.email, "password": "pas-le-bon"})
+    assert page.status_code == 429
+    html = page.content.decode()
+    assert "bloquée pendant 42 minutes" in html
+    assert "15 minutes" not in html
+
+
 def test_behind_a_proxy_a_lockout_holds_the_client_and_not_the_proxy(
     client, member, password, settings
 ):

@@ -2,6 +2,7 @@
 
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -208,3 +209,9 @@ def test_home_lists_the_next_events_that_still_have_seats(client, db):
     assert "Rencontre passée" not in html
     assert "Brouillon" not in html
     assert html.index("Atelier ouvert") < html.index("Séminaire sans limite")
+
+
+def test_the_map_scripts_are_served_minified(client, directory):
+    html = client.get("/carte/").content.decode()
+    assert "leaflet.markercluster-src" not in html
+    assert re.search(r"leaflet-markercluster/leaflet\.markercluster\.[0-9a-f]{12}\.js", html)

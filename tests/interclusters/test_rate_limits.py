@@ -40,3 +40,22 @@ def test_registrations_and_proposals_are_limited_per_person(settings, member_cli
     assert codes[-1] == 429
     # Reading is never limited.
     assert member_client.get(url).status_code == 200
+
+
+def test_the_429_page_says_the_real_limit_and_wait(settings):
+    settings.SIGN_UP_RATE = "2/h"
+    client = Client()
+    for _ in range(2):
+        client.post("/compte/inscription/", {"email": "pas"})
+    page = client.post("/compte/inscription/", {"email": "pas"})
+    assert page.status_code == 429
+    html = page.content.decode()
+    assert "la limite de 2 envois par heure" in html
+    assert "dans une heure au plus" in html
+    assert "Patientez une minute" not in html
+    settings.SIGN_IN_RATE = "3/m"
+    for _ in range(3):
+        client.post("/compte/connexion/", {"username": "x@exemple.fr", "password": "x"})
+    page = client.post("/compte/connexion/", {"username": "x@exemple.fr", "password": "x"})
+    assert "3 envois par minute" in page.content.decode()
+    assert "dans une minute au plus" in page.content.decode()

@@ -278,6 +278,38 @@ def test_the_xlsx_export_matches_the_csv(staff_client, survey, answered):
     assert rows[1][0] == "Laboratoire des matériaux biosourcés"
 
 
+def test_survey_exports_hold_the_dashboard_s_responses_safe_and_typed(
+    staff_client, survey, answered
+):
+    from surveys.models import Answer, Question
+
+    exemple = Question.objects.get(section__survey=survey, code="exemple")
+    Answer.objects.filter(question=exemple).update(text='=HYPERLINK("http://mal.example")')
+    for query in ["", "type=research", "region=84", "type=cluster&region=84"]:
+        dashboard = staff_client.get(f"/enquetes/{survey.slug}/tableau-de-bord/?{query}")
+        expected = dashboard.context["participation"]["overall"]["responses"]
+        body = b"".join(
+            staff_client.get(f"/enquetes/{survey.slug}/export.csv?{query}").streaming_content
+        )
+        rows = list(csv.reader(io.StringIO(body.decode().lstrip("\ufeff")), delimiter=";"))
+        assert len(rows) - 1 == expected, query
+    body = b"".join(staff_client.get(f"/enquetes/{survey.slug}/export.csv").streaming_content)
+    assert "'=HYPERLINK(" in body.decode()
+    sheet = load_workbook(
+        io.BytesIO(staff_client.get(f"/enquetes/{survey.slug}/export.xlsx").content)
+    ).active
+    header = [cell.value for cell in sheet[1]]
+    cells = {cell.value: cell for row in sheet.iter_rows(min_row=2) for cell in row}
+    formula = cells['=HYPERLINK("http://mal.example")']
+    assert formula.data_type == "s"
+    adherents = [
+        row[header.index("adherents")] for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    assert sorted(adherents) == [10, 20, 30, 40, 50]  # numbers: staff sum and sort them
+    started = sheet.cell(row=2, column=header.index("Commencée le") + 1)
+    assert started.is_date
+
+
 def test_results_and_exports_agree_with_the_demo_responses(staff_client):
     """On the demo data: every choice's count on the dashboard and in the export is the
     number of submitted responses that picked it."""
