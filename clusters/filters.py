@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Min, OuterRef, Q, Subquery
 from django.urls import reverse_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import (
@@ -79,6 +80,11 @@ class PlaceFilter(django_filters.Filter):
 RADIUS_CHOICES = [(str(km), f"{km} km") for km in (5, 10, 20, 50, 100)]
 
 
+def _chip_label(field, value) -> str:
+    # The colon's spacing is the language's own: « Lieu : Ambert », "Place: Ambert".
+    return gettext("%(filter)s : %(value)s") % {"filter": field.label, "value": value}
+
+
 class SearchFilterSet(django_filters.FilterSet):
     """A FilterSet with a full-text search box, a place (with a radius around a commune)
     and a sort order; the search runs after the filters, so that the ranking sees only
@@ -105,7 +111,7 @@ class SearchFilterSet(django_filters.FilterSet):
         label=_("Autour de la commune"),
         choices=RADIUS_CHOICES,
         method="filter_nothing",
-        empty_label=_("dans la commune même"),
+        empty_label=_("la commune seule"),
     )
     sort_choices: list = []
     default_sort = ""
@@ -169,19 +175,19 @@ class SearchFilterSet(django_filters.FilterSet):
             )
             if isinstance(value, Place | DirectoryEntry):
                 shown = value.label if isinstance(value, Place) else value.name
-                chips.append(self._chip(name, None, f"{field.label} : {shown}"))
+                chips.append(self._chip(name, None, _chip_label(field, shown)))
             elif value is True:
                 chips.append(self._chip(name, None, str(field.label)))
             elif isinstance(value, str):
-                chips.append(self._chip(name, value, f"{field.label} : {labels.get(value, value)}"))
+                chips.append(self._chip(name, value, _chip_label(field, labels.get(value, value))))
             elif hasattr(value, "__iter__"):
                 for item in value:
                     raw = getattr(item, "slug", None) or getattr(item, "code", None) or item
                     shown = labels.get(item, item) if isinstance(item, str) else item
-                    chips.append(self._chip(name, str(raw), f"{field.label} : {shown}"))
+                    chips.append(self._chip(name, str(raw), _chip_label(field, shown)))
             else:
                 shown = int(value) if value == int(value) else value
-                chips.append(self._chip(name, None, f"{field.label} : {shown}"))
+                chips.append(self._chip(name, None, _chip_label(field, shown)))
         return chips
 
     def _chip(self, name: str, raw: str | None, label: str) -> dict:
@@ -222,7 +228,7 @@ class DirectoryFilter(SearchFilterSet):
         field_name="category",
         label=_("Catégorie"),
         choices=Category.choices,
-        empty_label=_("Structures et territoires"),
+        empty_label=_("toutes"),
     )
     type = django_filters.MultipleChoiceFilter(
         distinct=False,

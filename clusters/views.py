@@ -179,7 +179,8 @@ def entry_autocomplete(request: HttpRequest) -> JsonResponse:
 def _bad_filters(filterset) -> HttpResponse | None:
     if filterset.is_bound and filterset.errors:
         messages_ = "; ".join(
-            f"{filterset.form.fields[name].label} : {' '.join(errors)}"
+            _("%(filter)s : %(value)s")
+            % {"filter": filterset.form.fields[name].label, "value": " ".join(errors)}
             for name, errors in filterset.errors.items()
         )
         return HttpResponse(
