@@ -42,9 +42,7 @@ def test_the_key_holds_every_header_that_changes_a_page(client, directory, setti
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
     targeted = Client().get("/annuaire/", headers={"HX-Request": "true", "HX-Target": "x"})
     assert b"<html" not in targeted.content
-    assert b"<html" in Client().get("/annuaire/", headers={"HX-Request": "true"}).content[:0] + (
-        Client().get("/annuaire/").content
-    )
+    assert b"<html" in Client().get("/annuaire/").content
 
 
 def test_no_header_makes_the_cache_serve_another_page(url_table, settings):
