@@ -75,8 +75,12 @@ setup: venv db migrate messages reference
 demo: setup
 	$(DEV) $(MANAGE) load_demo_data
 
+# The web server and a worker (background tasks and scheduled jobs); Ctrl-C stops both.
 run: demo
-	SITE_URL=http://$(HOST):$(PORT) $(DEV) $(MANAGE) runserver $(HOST):$(PORT)
+	@export SITE_URL=http://$(HOST):$(PORT) $(DEV); \
+	$(MANAGE) worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 check-chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \

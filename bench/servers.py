@@ -62,6 +62,26 @@ def start(port: int, *, env: dict, workers: int = 2, threads: int = 4) -> subpro
     )
 
 
+def start_worker(*, env: dict) -> subprocess.Popen:
+    """``manage.py worker`` (tasks and scheduled jobs), in its own process group."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "worker",
+            "--no-startup-delay",
+            "--interval",
+            "0.2",
+            "--verbosity",
+            "0",
+        ],  # fmt: skip
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 def wait_until_up(port: int, *, seconds: float = 20) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -116,14 +136,13 @@ def post_form(url: str, data: dict, *, session: str = "", timeout: float = 60) -
     """POST a form as a browser would (CSRF cookie and token), optionally in a session;
     the status code, redirects not followed."""
     cookies = f"csrftoken={CSRF}" + (f"; sessionid={session}" if session else "")
+    headers = {
+        "Cookie": cookies,
+        "X-CSRFToken": CSRF,
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
     request = urllib.request.Request(
-        url,
-        data=urllib.parse.urlencode(data, doseq=True).encode(),
-        headers={
-            "Cookie": cookies,
-            "X-CSRFToken": CSRF,
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
+        url, data=urllib.parse.urlencode(data, doseq=True).encode(), headers=headers
     )
     try:
         return urllib.request.build_opener(NoRedirect).open(request, timeout=timeout).status

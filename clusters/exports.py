@@ -11,6 +11,7 @@ from django.utils.translation import pgettext
 
 from clusters.models import Category, DirectoryEntry, Practice, PracticePartner
 from core import licences
+from core.exportfiles import Document, Table
 from reference.selectors import place_choices
 
 EXPORT_CHUNK = 2000
@@ -316,3 +317,40 @@ def practices_geojson(queryset: QuerySet, *, base_url: str) -> dict:
             }
         )
     return {"type": "FeatureCollection", **licences.geojson_members(), "features": features}
+
+
+# --- Files (core.exportfiles builders) ------------------------------------------------------
+
+
+def _filtered(filterset):
+    if filterset.is_bound and not filterset.is_valid():
+        raise ValueError(f"Invalid filters: {filterset.errors.as_json()}")
+    return filterset.qs
+
+
+def directory_file(query, *, fmt: str, user=None, base_url: str) -> Table | Document:
+    """The directory's export for this query string: CSV, XLSX, GeoJSON points or the
+    links layer."""
+    from clusters.selectors import directory_filter
+
+    entries = _filtered(directory_filter(query))
+    filename = "annuaire-interclusters"
+    if fmt == "geojson":
+        return Document(filename, directory_geojson(entries, base_url=base_url), licensed=True)
+    if fmt == "links":
+        data = directory_links_geojson(entries, base_url=base_url)
+        return Document(f"{filename}-liens", data, licensed=True)
+    rows = directory_rows(entries, base_url=base_url)
+    return Table(filename, _("Annuaire"), rows, about=licences.about_rows(), licensed=True)
+
+
+def practices_file(query, *, fmt: str, user=None, base_url: str) -> Table | Document:
+    """The practices' export for this query string: CSV, XLSX or GeoJSON."""
+    from clusters.selectors import practice_filter
+
+    practices = _filtered(practice_filter(query))
+    filename = "pratiques-interclusters"
+    if fmt == "geojson":
+        return Document(filename, practices_geojson(practices, base_url=base_url), licensed=True)
+    rows = practice_rows(practices, base_url=base_url)
+    return Table(filename, _("Pratiques"), rows, about=licences.about_rows(), licensed=True)

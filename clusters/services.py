@@ -38,7 +38,7 @@ from clusters.models import (
     PracticeLink,
     PracticePartner,
 )
-from core.mail import absolute_url, send_templated_mail, staff_recipients
+from core.mail import absolute_url, emails_enqueue, staff_recipients
 from core.search import SEARCH_CONFIG, vocabulary_from
 from reference.models import Commune, Department, FundingMeasure, Region, Setting, Theme
 
@@ -245,10 +245,11 @@ def entry_change_propose(*, entry: DirectoryEntry, author, data: dict) -> EntryC
         change = EntryChange.objects.create(entry=entry, author=author, data=data)
     url = absolute_url(reverse("admin:clusters_entrychange_change", args=[change.pk]))
     recipients = staff_recipients("clusters.change_entrychange")
-    transaction.on_commit(
-        lambda: send_templated_mail(
-            "entry_change_staff", {"change": change, "entry": entry, "url": url}, recipients
-        )
+    emails_enqueue(
+        template="entry_change_staff",
+        context={"change": change, "entry": entry, "url": url},
+        to=recipients,
+        topic=f"entry-change:{entry.pk}",
     )
     return change
 
@@ -291,8 +292,12 @@ def _tell_change_author(change: EntryChange) -> None:
         "entry": change.entry,
         "url": absolute_url(change.entry.get_absolute_url()),
     }
-    address = change.author.email
-    transaction.on_commit(lambda: send_templated_mail("entry_change_reviewed", context, [address]))
+    emails_enqueue(
+        template="entry_change_reviewed",
+        context=context,
+        to=[change.author.email],
+        topic=f"entry-change-reviewed:{change.pk}",
+    )
 
 
 # --- Practices -----------------------------------------------------------------------
@@ -497,9 +502,11 @@ def practice_propose(
         "proposer": proposer,
         "url": absolute_url(reverse("admin:clusters_practice_change", args=[practice.pk])),
     }
-    recipients = staff_recipients("clusters.change_practice")
-    transaction.on_commit(
-        lambda: send_templated_mail("practice_proposed_staff", context, recipients)
+    emails_enqueue(
+        template="practice_proposed_staff",
+        context=context,
+        to=staff_recipients("clusters.change_practice"),
+        topic=f"practice:{practice.pk}",
     )
     return practice
 
@@ -552,5 +559,9 @@ def _tell_proposer(practice: Practice, template: str) -> None:
         "url": absolute_url(practice.get_absolute_url()),
         "dashboard_url": absolute_url(reverse("accounts:dashboard")),
     }
-    address = practice.proposer.email
-    transaction.on_commit(lambda: send_templated_mail(template, context, [address]))
+    emails_enqueue(
+        template=template,
+        context=context,
+        to=[practice.proposer.email],
+        topic=f"practice-decided:{practice.pk}",
+    )

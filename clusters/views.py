@@ -9,11 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import FormView, TemplateView
 
-from clusters import exports, forms, selectors, services
+from clusters import forms, selectors, services
 from clusters.filters import SearchFilterSet
 from clusters.models import Category
-from core import licences
-from core.exports import csv_response, licence_headers, xlsx_response
+from core.exportfiles import export_or_defer
 from core.pagecache import public_page
 from core.pagination import ranked_page
 from core.ratelimits import limit_posts
@@ -59,7 +58,7 @@ class FilteredListView(TemplateView):
         return rows
 
 
-@public_page
+@public_page(kinds=("directory",))
 class DirectoryView(FilteredListView):
     template_name = "clusters/directory.html"
     results_template = "clusters/partials/directory_results.html"
@@ -73,7 +72,7 @@ class DirectoryView(FilteredListView):
         )
 
 
-@public_page
+@public_page(kinds=("directory",))
 class PracticeListView(FilteredListView):
     template_name = "clusters/practice_list.html"
     results_template = "clusters/partials/practice_results.html"
@@ -83,7 +82,7 @@ class PracticeListView(FilteredListView):
         return rows.defer("search_vector", "body").for_list()
 
 
-@public_page
+@public_page(kinds=("directory",))
 class EntryDetailView(TemplateView):
     """The page of a structure or a territory (one view, the category in the URL)."""
 
@@ -109,7 +108,7 @@ class EntryDetailView(TemplateView):
         }
 
 
-@public_page
+@public_page(kinds=("directory",))
 class PracticeDetailView(TemplateView):
     template_name = "clusters/practice_detail.html"
 
@@ -125,7 +124,7 @@ class PracticeDetailView(TemplateView):
         }
 
 
-@public_page
+@public_page(kinds=("directory",))
 class MapView(TemplateView):
     template_name = "clusters/map.html"
 
@@ -144,7 +143,7 @@ class MapView(TemplateView):
         return self.render_to_response(context, status=status)
 
 
-@public_page
+@public_page(kinds=("directory",))
 @require_GET
 def map_data(request: HttpRequest) -> JsonResponse:
     """GeoJSON of the entries the map's filters select, with their rural–urban links."""
@@ -191,50 +190,36 @@ def _bad_filters(filterset) -> HttpResponse | None:
     return None
 
 
-def _origin(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
-
-
-def _geojson_response(data: dict, filename: str) -> JsonResponse:
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    response["Content-Type"] = "application/geo+json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.geojson"'
-    return licence_headers(response)
-
-
 @require_GET
 def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """Exactly the entries the directory's filters select, as CSV, XLSX or GeoJSON (the
-    entries' points; their links are a separate layer)."""
+    entries' points; their links are a separate layer); made by the worker when big."""
     filterset = selectors.directory_filter(request.GET)
     if bad := _bad_filters(filterset):
         return bad
-    filename, origin = "annuaire-interclusters", _origin(request)
-    if fmt == "geojson":
-        return _geojson_response(exports.directory_geojson(filterset.qs, base_url=origin), filename)
-    if fmt == "links":
-        return _geojson_response(
-            exports.directory_links_geojson(filterset.qs, base_url=origin), f"{filename}-liens"
-        )
-    rows = exports.directory_rows(filterset.qs, base_url=origin)
-    if fmt == "xlsx":
-        return xlsx_response(filename, _("Annuaire"), rows, about=licences.about_rows())
-    return csv_response(filename, rows)
+    return export_or_defer(
+        request,
+        builder="clusters.exports.directory_file",
+        fmt=fmt,
+        rows=filterset.qs.count(),
+        label=_("Annuaire Interclusters (%(format)s)") % {"format": fmt.upper()},
+    )
 
 
 @require_GET
 def practice_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Exactly the practices the list's filters select, as CSV, XLSX or GeoJSON."""
+    """Exactly the practices the list's filters select, as CSV, XLSX or GeoJSON; made by
+    the worker when big."""
     filterset = selectors.practice_filter(request.GET)
     if bad := _bad_filters(filterset):
         return bad
-    filename, origin = "pratiques-interclusters", _origin(request)
-    if fmt == "geojson":
-        return _geojson_response(exports.practices_geojson(filterset.qs, base_url=origin), filename)
-    rows = exports.practice_rows(filterset.qs, base_url=origin)
-    if fmt == "xlsx":
-        return xlsx_response(filename, _("Pratiques"), rows, about=licences.about_rows())
-    return csv_response(filename, rows)
+    return export_or_defer(
+        request,
+        builder="clusters.exports.practices_file",
+        fmt=fmt,
+        rows=filterset.qs.count(),
+        label=_("Pratiques innovantes (%(format)s)") % {"format": fmt.upper()},
+    )
 
 
 # --- Contributions -----------------------------------------------------------------------

@@ -6,9 +6,15 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+
+def batch_progress_redirect(batch) -> HttpResponseRedirect:
+    """To the progress page of a bulk send (core.admin)."""
+    return HttpResponseRedirect(reverse("admin:core_emailbatch_progress", args=[batch.pk]))
 
 
 def admin_page(request: HttpRequest, modeladmin, template: str, **context) -> TemplateResponse:
@@ -72,14 +78,15 @@ def asking_action(
     form_class: type[forms.Form],
     title,
     button,
-    apply: Callable[[HttpRequest, list, dict], str],
+    apply: Callable[[HttpRequest, list, dict], str | HttpResponse],
     form_kwargs: Callable[[HttpRequest, object], dict] | None = None,
     permissions: list[str] | None = None,
 ):
     """An admin action that first asks something about the selected objects (a reason, a
     message, a survey, themes), then hands the objects and the form's cleaned data to
     ``apply(request, objects, data)``, which calls the services and returns the message
-    shown. A form with errors is shown again with what was typed."""
+    shown (or a page to go to, such as a bulk send's progress). A form with errors is
+    shown again with what was typed."""
 
     def action(modeladmin, request: HttpRequest, queryset):
         extra = form_kwargs(request, queryset) if form_kwargs else {}
@@ -87,6 +94,8 @@ def asking_action(
             form = form_class(request.POST, **extra)
             if form.is_valid():
                 message = apply(request, list(queryset), form.cleaned_data)
+                if isinstance(message, HttpResponse):
+                    return message
                 if message:
                     modeladmin.message_user(request, message, messages.SUCCESS)
                 return None

@@ -85,7 +85,7 @@ def csv_response(filename: str, rows: Iterable[list]) -> StreamingHttpResponse:
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return licence_headers(response)
+    return response
 
 
 def xlsx_bytes(sheet_title: str, rows: Iterable[list], *, about: list[tuple] = ()) -> bytes:
@@ -134,4 +134,4 @@ def xlsx_response(
     """``filename``.xlsx, one sheet of ``rows`` (the header first)."""
     response = HttpResponse(xlsx_bytes(sheet_title, rows, about=about), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return licence_headers(response)
+    return response

@@ -1,13 +1,18 @@
 """Cached copies of public pages for anonymous visitors.
 
-Views opt in with `@public_page`. A copy is keyed by the content version (one row in
-PostgreSQL, bumped after every committed change to the directory, surveys, mementos or
-events, and after every successful form post but those of views marked
-`@keeps_content`) and by everything of the request that changes the page: the full path,
-the language and htmx's headers. A change made through any instance retires every copy
-at once; a response that varies on anything else is not kept. Copies
-also expire after PUBLIC_PAGE_CACHE_SECONDS (0 turns the cache off), for what changes
-with the clock alone (an event that starts, a survey that closes).
+Views opt in with ``@public_page(kinds)``, naming the kinds of content the page shows
+("directory", "events", "surveys", "mementos", "accounts"; all of them by default). A
+copy is keyed by the versions of those kinds (rows in PostgreSQL) and by everything of
+the request that changes the page: the full path, the language and htmx's headers.
+
+A kind's version is bumped after every committed change to a model of its apps, and
+after every successful form post to a view of its apps (the admin's by the model's app;
+other posts bump every kind, and views marked ``@keeps_content`` none). So a change made
+through any instance retires the pages that show it, and only those: a survey draft
+saved leaves the directory's copies in place. A response that varies on anything else
+than the key is not kept. Copies also expire after PUBLIC_PAGE_CACHE_SECONDS (0 turns
+the cache off), for what changes with the clock alone (an event that starts, a survey
+that closes).
 
 Visitors with a session or pending messages always get a fresh page. A copy keeps no
 CSRF token or CSP nonce: the visitor's own are put back when the copy is served.
@@ -29,7 +34,20 @@ from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 
-CONTENT_APPS = {"clusters", "surveys", "mementos", "events"}
+# Each app's kind of content. A model change in "interclusters" (accounts: a sign-in
+# writes last_login) retires nothing; the form posts of its views do (a sign-up changes
+# the home page's figures), except those marked @keeps_content.
+KINDS = ("directory", "events", "surveys", "mementos", "accounts")
+KIND_OF_APP = {
+    "clusters": ("directory",),
+    # Theme and place names show on every kind of page.
+    "reference": KINDS,
+    "events": ("events",),
+    "surveys": ("surveys",),
+    "mementos": ("mementos",),
+    "interclusters": ("accounts",),
+}
+SIGNAL_APPS = {"clusters", "reference", "events", "surveys", "mementos"}
 TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 PLACEHOLDER = b"\x00csrf\x00"
 NONCE = re.compile(rb'( nonce=")[^"]*(")')
@@ -42,10 +60,20 @@ KEY_HEADERS = ("HX-Request", "HX-Target", "HX-Boosted", "HX-History-Restore-Requ
 KNOWN_VARY = {"cookie", "accept-language", *(header.lower() for header in KEY_HEADERS)}
 
 
-def public_page(view):
-    """Mark a view (function or class) whose anonymous pages may be served from cache."""
-    view.public_page = True
-    return view
+def public_page(view=None, *, kinds: tuple[str, ...] = KINDS):
+    """Mark a view (function or class) whose anonymous pages may be served from cache,
+    with the kinds of content they show: ``@public_page(kinds=("directory",))``, or
+    ``@public_page`` for every kind."""
+
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise ValueError(f"Unknown kinds of content: {sorted(unknown)}")
+
+    def mark(view):
+        view.public_page = tuple(sorted(kinds))
+        return view
+
+    return mark(view) if view is not None else mark
 
 
 def keeps_content(view):
@@ -55,36 +83,52 @@ def keeps_content(view):
     return view
 
 
-def _bump() -> None:
-    from core.models import ContentVersion
+class _Bump:
+    """The on-commit callback of a transaction: bumps, once, every kind it changed."""
 
-    updated = ContentVersion.objects.filter(pk=1).update(counter=F("counter") + 1)
-    if not updated:
-        ContentVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+    def __init__(self) -> None:
+        self.kinds: set[str] = set()
+
+    def __call__(self) -> None:
+        from core.models import ContentVersion
+
+        kinds = sorted(self.kinds)
+        updated = ContentVersion.objects.filter(kind__in=kinds).update(counter=F("counter") + 1)
+        if updated < len(kinds):
+            for kind in kinds:
+                ContentVersion.objects.get_or_create(kind=kind, defaults={"counter": 1})
 
 
-def content_changed(**_kwargs) -> None:
-    """Retire every cached page once the current transaction commits (once per
-    transaction, however many rows it writes)."""
-    if connection.in_atomic_block and any(entry[1] is _bump for entry in connection.run_on_commit):
-        return
-    transaction.on_commit(_bump)
+def content_changed(kinds: tuple[str, ...] | list[str] = KINDS) -> None:
+    """Retire the cached pages that show these kinds of content once the current
+    transaction commits (once per transaction, however many rows it writes)."""
+    if connection.in_atomic_block:
+        for _sids, func, *_rest in connection.run_on_commit:
+            if isinstance(func, _Bump):
+                func.kinds.update(kinds)
+                return
+    bump = _Bump()
+    bump.kinds.update(kinds)
+    transaction.on_commit(bump)
 
 
-def _is_content(model) -> bool:
+def _kinds_of_model(model) -> tuple[str, ...]:
     # Migrations' historical models (module "__fake__") write before the tables the
     # current models use exist: they retire nothing.
-    return model._meta.app_label in CONTENT_APPS and model.__module__ != "__fake__"
+    label = model._meta.app_label
+    if label not in SIGNAL_APPS or model.__module__ == "__fake__":
+        return ()
+    return KIND_OF_APP[label]
 
 
 def _on_change(sender, **kwargs) -> None:
-    if _is_content(sender):
-        content_changed()
+    if kinds := _kinds_of_model(sender):
+        content_changed(kinds)
 
 
 def _on_m2m(sender, instance, **kwargs) -> None:
-    if kwargs.get("action", "").startswith("post_") and _is_content(type(instance)):
-        content_changed()
+    if kwargs.get("action", "").startswith("post_") and (kinds := _kinds_of_model(type(instance))):
+        content_changed(kinds)
 
 
 def connect_signals() -> None:
@@ -93,10 +137,30 @@ def connect_signals() -> None:
     m2m_changed.connect(_on_m2m, dispatch_uid="pagecache-m2m")
 
 
-def current_version() -> int:
+def current_versions(kinds: tuple[str, ...]) -> list[tuple[str, int]]:
+    """The versions of these kinds of content (one query)."""
     from core.models import ContentVersion
 
-    return ContentVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
+    return list(
+        ContentVersion.objects.filter(kind__in=kinds)
+        .order_by("kind")
+        .values_list("kind", "counter")
+    )
+
+
+def _kinds_of_post(request: HttpRequest, view_func) -> tuple[str, ...]:
+    """The kinds a form post to this view may change: those of the view's app, or in
+    the admin those of the model's app; every kind when that is not known."""
+    match = request.resolver_match
+    if match is not None and match.app_name == "admin":
+        parts = match.route.split("/")
+        app_label = parts[1] if len(parts) > 2 and parts[0] == "admin" else ""
+        return KIND_OF_APP.get(app_label, KINDS)
+    module = getattr(view_func, "__module__", "") or ""
+    view_class = getattr(view_func, "view_class", None)
+    if view_class is not None:
+        module = view_class.__module__
+    return KIND_OF_APP.get(module.split(".")[0], KINDS)
 
 
 def _varies_only_on_the_key(response: HttpResponse) -> bool:
@@ -120,8 +184,9 @@ class PublicPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
-            if response.status_code < 400 and not getattr(request, "_keeps_content", False):
-                content_changed()
+            kinds = getattr(request, "_post_kinds", KINDS)
+            if response.status_code < 400 and kinds:
+                content_changed(kinds)
             return response
         key = getattr(request, "_public_page_key", None)
         if key:
@@ -137,20 +202,23 @@ class PublicPageCacheMiddleware:
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        # Switching language changes nothing either.
-        request._keeps_content = _marked(view_func, "keeps_content") or (
-            view_func.__module__ == "django.views.i18n"
-        )
-        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            # Switching language changes nothing either.
+            keeps = _marked(view_func, "keeps_content") or (
+                view_func.__module__ == "django.views.i18n"
+            )
+            request._post_kinds = () if keeps else _kinds_of_post(request, view_func)
+            return None
+        kinds = _marked(view_func, "public_page")
         if (
-            not seconds
+            not settings.PUBLIC_PAGE_CACHE_SECONDS
             or request.method not in ("GET", "HEAD")
-            or not _marked(view_func, "public_page")
+            or not kinds
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or CookieStorage.cookie_name in request.COOKIES
         ):
             return None
-        key = self._key(request)
+        key = self._key(request, kinds)
         copy = cache.get(key)
         if copy is not None:
             return self._serve(request, copy)
@@ -158,13 +226,14 @@ class PublicPageCacheMiddleware:
         return None
 
     @staticmethod
-    def _key(request: HttpRequest) -> str:
+    def _key(request: HttpRequest, kinds: tuple[str, ...]) -> str:
         # Everything of the request that may change the page: the address, the language
         # and htmx's headers (a fragment for HX-Request is not the page).
         varying = [request.get_full_path(), request.LANGUAGE_CODE]
         varying += [request.headers.get(header, "") for header in KEY_HEADERS]
         digest = hashlib.sha256("\n".join(varying).encode()).hexdigest()
-        return f"page:{current_version()}:{digest}"
+        versions = ".".join(f"{kind[0]}{counter}" for kind, counter in current_versions(kinds))
+        return f"page:{versions}:{digest}"
 
     @staticmethod
     def _keep(key: str, response: HttpResponse) -> None:

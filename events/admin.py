@@ -4,13 +4,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.adminpages import asking_action, reason_form
-from events import services
+from core import mail
+from core.adminpages import asking_action, batch_progress_redirect, reason_form
+from events import services, tasks
 from events.models import (
     CallForParticipation,
     Event,
@@ -153,14 +155,17 @@ class MessageForm(forms.Form):
     )
 
 
-def _write_to_registrants(request, workshops, data) -> str:
-    sent = sum(
-        services.workshop_message_send(
-            workshop=workshop, subject=data["subject"], body=data["body"]
-        )
-        for workshop in workshops
+def _write_to_registrants(request, workshops, data) -> HttpResponse:
+    """The messages go out from the worker, with a progress page."""
+    ids = [workshop.pk for workshop in workshops]
+    subject, body = data["subject"], data["body"]
+    batch = mail.batch_start(
+        label=_("Message « %(subject)s » aux inscrits") % {"subject": subject},
+        total=sum(len(services.workshop_addresses(workshop)) for workshop in workshops),
+        user=request.user,
+        enqueue=lambda batch_id: tasks.send_workshop_message.enqueue(batch_id, ids, subject, body),
     )
-    return ngettext("%d message envoyé.", "%d messages envoyés.", sent) % sent
+    return batch_progress_redirect(batch)
 
 
 write_to_registrants = asking_action(

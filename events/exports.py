@@ -2,9 +2,11 @@
 
 from collections.abc import Iterator
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from core.exportfiles import Table
 from events.models import Status
 
 
@@ -35,3 +37,16 @@ def attendee_rows(registrations: QuerySet) -> Iterator[list]:
                 registration.checked_in_at,
             ]  # fmt: skip
         )
+
+
+def attendees_file(query, *, fmt: str, user, base_url: str, slug: str) -> Table:
+    """The registrations of an event for the welcome desk's filters (core.exportfiles
+    builder), for the staff who may read them."""
+    from events.selectors import attendee_filter, event_for_staff
+
+    if user is None or not (user.is_staff and user.has_perm("events.view_registration")):
+        raise PermissionDenied
+    filterset = attendee_filter(event_for_staff(slug=slug), query)
+    if filterset.is_bound and not filterset.is_valid():
+        raise ValueError(f"Invalid filters: {filterset.errors.as_json()}")
+    return Table(f"inscrits-{slug}", _("Inscrits"), attendee_rows(filterset.qs))

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import DirectoryEntry
-from core.mail import absolute_url, send_templated_mail
+from core.mail import absolute_url, emails_enqueue
+from core.models import EmailBatch
 from core.search import document_vector
 from events.ics import event_calendar
 from events.models import (
@@ -278,12 +279,12 @@ def _tell_promoted(registration: Registration, event: Event, workshop: Workshop 
         "workshop": workshop,
         "manage_url": absolute_url(registration.get_manage_url()),
     }
-    address = registration.email
-    attachment = _ics_attachment(registration)
-    transaction.on_commit(
-        lambda: send_templated_mail(
-            "registration_promoted", context, [address], attachments=[attachment]
-        )
+    emails_enqueue(
+        template="registration_promoted",
+        context=context,
+        to=[registration.email],
+        attachments=[_ics_attachment(registration)],
+        topic=f"registration:{registration.pk}",
     )
 
 
@@ -322,8 +323,12 @@ def registration_cancel(*, registration: Registration, by_staff: bool = False) -
         "by_staff": by_staff,
         "agenda_url": absolute_url(event.get_absolute_url()),
     }
-    address = registration.email
-    transaction.on_commit(lambda: send_templated_mail("registration_cancelled", context, [address]))
+    emails_enqueue(
+        template="registration_cancelled",
+        context=context,
+        to=[registration.email],
+        topic=f"registration:{registration.pk}",
+    )
     return registration
 
 
@@ -390,7 +395,6 @@ def _tell_registrant(outcome: Outcome) -> None:
         "outcome": outcome,
         "manage_url": absolute_url(registration.get_manage_url()),
     }
-    address = registration.email
     if registration.status == Status.WAITLISTED:
         template, attachments = "registration_waitlisted", []
     elif outcome.waitlisted:
@@ -398,8 +402,12 @@ def _tell_registrant(outcome: Outcome) -> None:
         template, attachments = "registration_partly_waitlisted", [_ics_attachment(registration)]
     else:
         template, attachments = "registration_confirmed", [_ics_attachment(registration)]
-    transaction.on_commit(
-        lambda: send_templated_mail(template, context, [address], attachments=attachments)
+    emails_enqueue(
+        template=template,
+        context=context,
+        to=[registration.email],
+        attachments=attachments,
+        topic=f"registration:{registration.pk}",
     )
 
 
@@ -429,25 +437,65 @@ def proposal_decide(*, proposal: Proposal, status: str, reviewer, note: str = ""
             "event": proposal.call.event,
             "url": absolute_url(proposal.call.event.get_absolute_url()),
         }
-        address = proposal.author.email
-        transaction.on_commit(lambda: send_templated_mail("proposal_decided", context, [address]))
+        emails_enqueue(
+            template="proposal_decided",
+            context=context,
+            to=[proposal.author.email],
+            topic=f"proposal:{proposal.pk}",
+        )
     return proposal
 
 
 # --- Messages and reminders -----------------------------------------------------------------
 
 
-def workshop_message_send(*, workshop: Workshop, subject: str, body: str) -> int:
-    """Email everyone holding a seat in a workshop (one message each)."""
-    addresses = list(
-        Registration.objects.filter(
-            choices__workshop=workshop, choices__status=Status.CONFIRMED
-        ).values_list("email", flat=True)
+def workshop_addresses(workshop: Workshop) -> list[str]:
+    """The addresses of everyone holding a seat in a workshop."""
+    return sorted(
+        set(
+            Registration.objects.filter(
+                choices__workshop=workshop, choices__status=Status.CONFIRMED
+            ).values_list("email", flat=True)
+        )
     )
+
+
+@transaction.atomic
+def workshop_message_send(
+    *, workshop: Workshop, subject: str, body: str, batch: EmailBatch | None = None
+) -> int:
+    """Write a message to everyone holding a seat in a workshop into the outbox (one email
+    each, delivered by the worker). Returns how many were written."""
     context = {"workshop": workshop, "event": workshop.event, "subject": subject, "body": body}
-    return send_templated_mail("workshop_message", context, addresses)
+    return len(
+        emails_enqueue(
+            template="workshop_message",
+            context=context,
+            to=workshop_addresses(workshop),
+            batch=batch,
+            topic=f"workshop-message:{workshop.pk}",
+        )
+    )
 
 
+def _remind(registration: Registration) -> None:
+    """Write the reminder of an event into the outbox, and note it is done (the outbox
+    delivers it, even later)."""
+    emails_enqueue(
+        template="event_reminder",
+        context={
+            "registration": registration,
+            "event": registration.event,
+            "manage_url": absolute_url(registration.get_manage_url()),
+        },
+        to=[registration.email],
+        attachments=[_ics_attachment(registration)],
+        topic=f"reminder:{registration.pk}",
+    )
+    Registration.objects.filter(pk=registration.pk).update(reminded_at=timezone.now())
+
+
+@transaction.atomic
 def event_reminders_send(*, days: int, dry_run: bool = False) -> list[Registration]:
     """Remind the confirmed registrants of events starting within ``days`` days, once."""
     now = timezone.now()
@@ -463,18 +511,7 @@ def event_reminders_send(*, days: int, dry_run: bool = False) -> list[Registrati
     if dry_run:
         return due
     for registration in due:
-        sent = send_templated_mail(
-            "event_reminder",
-            {
-                "registration": registration,
-                "event": registration.event,
-                "manage_url": absolute_url(registration.get_manage_url()),
-            },
-            [registration.email],
-            attachments=[_ics_attachment(registration)],
-        )
-        if sent:
-            Registration.objects.filter(pk=registration.pk).update(reminded_at=timezone.now())
+        _remind(registration)
     return due
 
 

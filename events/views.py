@@ -12,11 +12,11 @@ from django.views.generic import TemplateView
 
 from clusters import selectors as clusters_selectors
 from clusters.models import DirectoryEntry
-from core.exports import csv_response, xlsx_response
+from core.exportfiles import export_or_defer
 from core.pagecache import public_page
 from core.ratelimits import limit_posts
 from core.text import render_markdown
-from events import exports, forms, selectors, services
+from events import forms, selectors, services
 from events.ics import event_calendar
 from events.models import Status
 
@@ -33,7 +33,7 @@ def staff_permission_required(permission: str):
     return decorator
 
 
-@public_page
+@public_page(kinds=("events", "directory"))
 class AgendaView(TemplateView):
     template_name = "events/agenda.html"
 
@@ -47,7 +47,7 @@ class AgendaView(TemplateView):
         return self.render_to_response(context, status=status)
 
 
-@public_page
+@public_page(kinds=("events", "directory"))
 class EventDetailView(TemplateView):
     template_name = "events/event_detail.html"
 
@@ -339,8 +339,12 @@ def attendees_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         return HttpResponse(
             _("Filtres invalides."), status=400, content_type="text/plain; charset=utf-8"
         )
-    rows = exports.attendee_rows(filterset.qs)
-    filename = f"inscrits-{event.slug}"
-    if fmt == "xlsx":
-        return xlsx_response(filename, _("Inscrits"), rows)
-    return csv_response(filename, rows)
+    return export_or_defer(
+        request,
+        builder="events.exports.attendees_file",
+        fmt=fmt,
+        rows=filterset.qs.count(),
+        label=_("Inscrits à « %(title)s » (%(format)s)")
+        % {"title": event.title, "format": fmt.upper()},
+        arguments={"slug": event.slug},
+    )

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import BaseForm, BaseModelForm, CrispyMixin, PlainTextField
+from core.mail import emails_enqueue
 from interclusters.models import User, UserManager
 
 
@@ -121,6 +122,16 @@ class PasswordResetForm(CrispyMixin, auth_forms.PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email,
+                  to_email, html_email_template_name=None) -> None:  # fmt: skip
+        """Through the outbox, as every email of the portal (emails/password_reset*)."""
+        emails_enqueue(
+            template="password_reset",
+            context=context,
+            to=[to_email],
+            topic=f"password-reset:{context['user'].pk}",
+        )
 
 
 class SetPasswordForm(CrispyMixin, auth_forms.SetPasswordForm):

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 
 from clusters.models import DirectoryEntry, EntryChange, Membership, Practice
 from core.db import count_many
@@ -51,8 +51,9 @@ def themes_for_home():
 
 
 def demo_data_loaded() -> bool:
-    """Whether the demo accounts exist (cached: the banner shows on every page)."""
-    return cache.get_or_set(
+    """Whether the demo accounts exist (the banner shows on every page: each process
+    keeps the answer five minutes)."""
+    return caches["local"].get_or_set(
         DEMO_CACHE_KEY,
         lambda: (
             get_user_model()

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from clusters import services as clusters_services
+from core.mail import emails_forget
 from events import services as events_services
 from interclusters.models import User
 
@@ -67,4 +68,5 @@ def account_delete(*, user: User) -> None:
     events_services.registrations_forget(user)
     events_services.proposals_forget(user)
     clusters_services.practices_forget(user)
+    emails_forget(address=user.email)
     user.delete()

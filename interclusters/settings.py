@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "axes",
     "reversion",
+    "django_tasks_db",
 ]
 # Demo content and scale generators (load_demo_data, generate_*): development only.
 DEV_TOOLS = env.bool("DEV_TOOLS", default=DEBUG)
@@ -127,10 +128,59 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://interclusters")}
-# Anonymous visitors' copies of public pages, retired at every change of content
-# (core.pagecache); 0 turns them off.
+# One cache for every process and instance, with no other server: Django's database
+# cache on the portal's PostgreSQL (the page copies, the import previews, the mail
+# server's state), and counters with atomic increments for the rate limits
+# (core.cache). CACHE_URL=redis://… moves both to Redis for larger sites. "local" is
+# each process's own memory, for values that change with a deployment (the demo banner).
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {"default": env.cache_url_config(CACHE_URL)}
+    RATELIMIT_USE_CACHE = "default"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "core_cache",
+            "OPTIONS": {"MAX_ENTRIES": env.int("CACHE_MAX_ENTRIES", default=50_000)},
+        },
+        "counters": {"BACKEND": "core.cache.CounterCache", "LOCATION": "core_counter"},
+    }
+    RATELIMIT_USE_CACHE = "counters"
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "interclusters-local",
+}
+# Anonymous visitors' copies of public pages, retired per kind of content at every
+# change (core.pagecache); 0 turns them off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+
+# Background work (django.tasks): the queue lives in PostgreSQL (django-tasks-db) and
+# `manage.py worker` runs it, with the scheduled jobs (see the README). "redis" puts it
+# in Redis (django-tasks-rq, `pip install .[redis]`, REDIS_URL) for larger sites.
+# "immediate" runs each task in the process that enqueues it, after commit (the tests).
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+if TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+elif TASKS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+elif TASKS_BACKEND == "redis":
+    REDIS_URL = env.str("REDIS_URL", default="")
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=redis needs REDIS_URL (redis://host:6379/0).")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database, redis or immediate, not {TASKS_BACKEND!r}."
+    )
+# Big exports are prepared by the worker and kept this many hours for their requester.
+EXPORT_FILE_HOURS = env.int("EXPORT_FILE_HOURS", default=24)
+# Exports with more rows than this are prepared in the background.
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=2_000)
+# Sent emails are kept this many days in the outbox (failed ones three times longer).
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 
 AUTH_USER_MODEL = "interclusters.User"
 AUTHENTICATION_BACKENDS = [
@@ -293,6 +343,12 @@ SIGN_IN_RATE = env.str("SIGN_IN_RATE", default="20/m")  # per address; axes lock
 SIGN_UP_RATE = env.str("SIGN_UP_RATE", default="10/h")
 REGISTRATION_RATE = env.str("REGISTRATION_RATE", default="30/h")  # per person
 PROPOSAL_RATE = env.str("PROPOSAL_RATE", default="20/h")  # calls and practices, per person
+
+# Survey reminders go to an invitation at most once in this many days, whoever asks.
+SURVEY_REMINDER_MIN_DAYS = env.int("SURVEY_REMINDER_MIN_DAYS", default=7)
+
+# Registrants are reminded of an event this many days before it starts (at 08:00).
+EVENT_REMINDER_DAYS = env.int("EVENT_REMINDER_DAYS", default=3)
 
 # Registrations to past events lose their personal data after this many months.
 REGISTRATION_RETENTION_MONTHS = env.int("REGISTRATION_RETENTION_MONTHS", default=12)

@@ -87,5 +87,6 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    path("telechargements/", include("core.urls")),
     path("admin/", admin.site.urls),
 ]

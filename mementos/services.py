@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import Membership
-from core.mail import absolute_url, send_templated_mail, staff_recipients
+from core.mail import absolute_url, emails_enqueue, staff_recipients
 from core.search import document_vector, vocabulary_add
 from core.text import render_markdown
 from mementos.models import Memento, Monograph, MonographReview
@@ -142,8 +142,11 @@ def sign_off_request(*, monograph: Monograph, user, notify: bool = True) -> int:
         "url": absolute_url(reverse("mementos:review", kwargs={"pk": monograph.pk})),
     }
     if notify:
-        transaction.on_commit(
-            lambda: send_templated_mail("monograph_review_request", context, people)
+        emails_enqueue(
+            template="monograph_review_request",
+            context=context,
+            to=people,
+            topic=f"monograph-sign-off:{monograph.pk}",
         )
     return len(people)
 
@@ -168,6 +171,10 @@ def sign_off_respond(*, monograph: Monograph, user, decision: str, comment: str)
         "review": review,
         "url": absolute_url(reverse("admin:mementos_monograph_change", args=[monograph.pk])),
     }
-    staff = staff_recipients(PUBLISH_PERMISSION)
-    transaction.on_commit(lambda: send_templated_mail("monograph_reviewed_staff", context, staff))
+    emails_enqueue(
+        template="monograph_reviewed_staff",
+        context=context,
+        to=staff_recipients(PUBLISH_PERMISSION),
+        topic=f"monograph-reviewed:{review.pk}",
+    )
     return review

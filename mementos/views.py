@@ -31,13 +31,13 @@ MONOGRAPH_PARTS = [
 ]
 
 
-@public_page
+@public_page(kinds=("mementos", "directory"))
 def memento_list(request: HttpRequest) -> HttpResponse:
     context = selectors.memento_list(query=request.GET.get("q", ""))
     return render(request, "mementos/list.html", context)
 
 
-@public_page
+@public_page(kinds=("mementos", "directory"))
 def memento_detail(request: HttpRequest, slug: str) -> HttpResponse:
     memento = selectors.memento_for(user=request.user, slug=slug)
     page = selectors.memento_page(memento)
@@ -54,7 +54,7 @@ def memento_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "mementos/detail.html", context)
 
 
-@public_page
+@public_page(kinds=("mementos", "directory"))
 def monograph_detail(request: HttpRequest, slug: str, monograph: str) -> HttpResponse:
     found = selectors.monograph_for(user=request.user, slug=slug, monograph=monograph)
     return render(request, "mementos/monograph.html", _monograph_context(found))

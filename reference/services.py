@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -84,7 +84,7 @@ def reference_data_load(*, communes: bool = True) -> dict[str, int]:
     )
     if communes:
         _load_communes()
-    transaction.on_commit(lambda: cache.delete(PLACE_CHOICES_KEY))
+    transaction.on_commit(lambda: caches["local"].delete(PLACE_CHOICES_KEY))
     return {
         "regions": Region.objects.count(),
         "departments": Department.objects.count(),

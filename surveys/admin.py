@@ -1,9 +1,10 @@
 """The survey builder, invitations, responses and theme tagging, for the staff."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -12,10 +13,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from clusters.admin import add_entry_action
 from clusters.models import STRUCTURE_KINDS, TERRITORY_KINDS, DirectoryEntry
-from core.adminpages import admin_page, asking_action
+from core import mail
+from core.adminpages import admin_page, asking_action, batch_progress_redirect
 from reference.models import Theme
 from reference.selectors import place_choices
-from surveys import services
+from surveys import services, tasks
 from surveys.forms import validate_condition
 from surveys.models import Answer, Choice, Invitation, Question, Response, Section, Survey
 
@@ -132,28 +134,7 @@ class SurveyAdmin(admin.ModelAdmin):
                 entries = entries.territories()
             entries = entries.exclude(invitations__survey=survey)
             if request.POST.get("send"):
-                invited, skipped = services.invitations_create(survey=survey, entries=list(entries))
-                self.message_user(
-                    request,
-                    ngettext("%d invitation envoyée.", "%d invitations envoyées.", len(invited))
-                    % len(invited)
-                    + (
-                        " "
-                        + ngettext(
-                            "%d structure sans adresse e-mail.",
-                            "%d structures sans adresse e-mail.",
-                            len(skipped),
-                        )
-                        % len(skipped)
-                        if skipped
-                        else ""
-                    ),
-                    messages.SUCCESS,
-                )
-                return HttpResponseRedirect(
-                    reverse("admin:surveys_invitation_changelist")
-                    + f"?survey__id__exact={survey.pk}"
-                )
+                return _start_invitations(request, survey, entries.filter(~Q(email="")))
         return admin_page(
             request,
             self,
@@ -269,10 +250,21 @@ class ChoiceAdmin(admin.ModelAdmin):
 
 @admin.action(description=gettext_lazy("Relancer les invitations sans réponse"))
 def remind_invitations(modeladmin, request, queryset):
-    due = services.invitations_remind(invitations=queryset.select_related("survey", "entry"))
-    modeladmin.message_user(
-        request, ngettext("%d relance envoyée.", "%d relances envoyées.", len(due)) % len(due)
+    """Reminders go out from the worker, with a progress page; none goes to an invitation
+    that answered or had an email within SURVEY_REMINDER_MIN_DAYS days."""
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    batch = mail.batch_start(
+        label=ngettext(
+            "Relance d'%(count)s invitation choisie",
+            "Relances de %(count)s invitations choisies",
+            len(ids),
+        )
+        % {"count": len(ids)},
+        total=len(ids),
+        user=request.user,
+        enqueue=lambda batch_id: tasks.send_reminders.enqueue(batch_id, ids),
     )
+    return batch_progress_redirect(batch)
 
 
 @admin.action(description=gettext_lazy("Retirer les invitations (le lien cesse de fonctionner)"))
@@ -335,16 +327,21 @@ class PickSurvey(forms.Form):
     )
 
 
-def _invite_entries(request, entries, data) -> str:
-    invited, skipped = services.invitations_create(survey=data["survey"], entries=entries)
-    message = ngettext("%d invitation envoyée.", "%d invitations envoyées.", len(invited)) % len(
-        invited
+def _start_invitations(request, survey: Survey, entries) -> HttpResponse:
+    """Hand the invitations to the worker and show their progress."""
+    ids = list(entries.order_by("name").values_list("pk", flat=True))
+    batch = mail.batch_start(
+        label=_("Invitations à « %(title)s »") % {"title": survey.title},
+        total=len(ids),
+        user=request.user,
+        enqueue=lambda batch_id: tasks.send_invitations.enqueue(batch_id, survey.pk, ids),
     )
-    if skipped:
-        message += " " + _("Sans adresse e-mail : %(names)s.") % {
-            "names": ", ".join(e.name for e in skipped)
-        }
-    return message
+    return batch_progress_redirect(batch)
+
+
+def _invite_entries(request, entries, data) -> HttpResponse:
+    chosen = DirectoryEntry.objects.filter(pk__in=[entry.pk for entry in entries])
+    return _start_invitations(request, data["survey"], chosen)
 
 
 invite_entries = asking_action(

@@ -3,10 +3,12 @@ per choice of a multiple choice."""
 
 from collections.abc import Iterator
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from clusters.models import DirectoryEntry
+from core.exportfiles import Table
 from surveys import services
 from surveys.models import Answer, AnswerChoice, Question, Survey
 
@@ -115,3 +117,16 @@ def _typed(question: Question, text, number, day, boolean, labels, other):
             return None
         return number if question.kind == Question.Kind.DECIMAL else int(number)
     return text
+
+
+def responses_file(query, *, fmt: str, user, base_url: str, slug: str) -> Table:
+    """The survey's submitted responses for the dashboard's filters (core.exportfiles
+    builder), for the staff who may read them."""
+    from surveys.selectors import result_filters, submitted
+
+    if user is None or not user.has_perm("surveys.view_response"):
+        raise PermissionDenied
+    survey = Survey.objects.get(slug=slug)
+    region, kind = result_filters(query)
+    rows = response_rows(survey, submitted(survey, region=region, kind=kind))
+    return Table(f"reponses-{survey.slug}", _("Réponses"), rows)

@@ -217,6 +217,8 @@ class Invitation(models.Model):
     opened_at = models.DateTimeField(_("ouverte le"), null=True, blank=True)
     started_at = models.DateTimeField(_("commencée le"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("envoyée en réponse le"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("dernier e-mail remis le"), null=True, blank=True)
+    delivery_error = models.CharField(_("erreur d'envoi"), max_length=500, blank=True)
     withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 

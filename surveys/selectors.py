@@ -158,6 +158,19 @@ class QuestionResult:
     hidden: bool = False
 
 
+def result_filters(data) -> tuple[str, str]:
+    """The region and kind of structure chosen on the results pages (either empty when
+    absent or unknown)."""
+    from reference.selectors import place_choices
+
+    region, kind = data.get("region", ""), data.get("type", "")
+    if region and region not in dict(place_choices()[0]):
+        region = ""
+    if kind and kind not in dict(DirectoryEntry._meta.get_field("kind").choices):
+        kind = ""
+    return region, kind
+
+
 def submitted(survey: Survey, *, region: str = "", kind: str = "") -> QuerySet:
     responses = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
     if region:

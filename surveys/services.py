@@ -2,16 +2,20 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clusters.models import DirectoryEntry
-from core.mail import absolute_url, send_templated_mail
+from core.mail import absolute_url, emails_enqueue, on_delivery
+from core.models import EmailBatch
 from surveys.models import (
     Answer,
     AnswerChoice,
@@ -215,7 +219,12 @@ def response_submit(*, response: Response, email: str = "") -> tuple[Response, b
             "survey": response.survey,
             "answers": answers_for_display(response),
         }
-        transaction.on_commit(lambda: send_templated_mail("survey_copy", context, [address]))
+        emails_enqueue(
+            template="survey_copy",
+            context=context,
+            to=[address],
+            topic=f"survey-copy:{response.pk}",
+        )
     return response, True
 
 
@@ -301,11 +310,15 @@ def _invite_url(token: str) -> str:
 
 @transaction.atomic
 def invitations_create(
-    *, survey: Survey, entries: Iterable[DirectoryEntry], send: bool = True
+    *,
+    survey: Survey,
+    entries: Iterable[DirectoryEntry],
+    send: bool = True,
+    batch: EmailBatch | None = None,
 ) -> tuple[list[Invitation], list[DirectoryEntry]]:
     """Invite structures to a survey at their contact address, each with a personal link
-    (a structure already invited keeps its invitation). Returns (invited, skipped without
-    an address)."""
+    (a structure already invited keeps its invitation); the emails go to the outbox.
+    Returns (invited, skipped without an address)."""
     invited, skipped = [], []
     for entry in entries:
         if not entry.email:
@@ -317,27 +330,42 @@ def invitations_create(
             token = invitation.new_token()
             invitation.save()
             if send:
-                _send_invitation(invitation, token, reminder=False)
+                _send_invitation(invitation, token, reminder=False, batch=batch)
             invited.append(invitation)
     return invited, skipped
 
 
-def _send_invitation(invitation: Invitation, token: str, *, reminder: bool) -> None:
-    context = {
-        "invitation": invitation,
-        "survey": invitation.survey,
-        "entry": invitation.entry,
-        "url": _invite_url(token),
-        "reminder": reminder,
-    }
-    address = invitation.email
+def _send_invitation(
+    invitation: Invitation, token: str, *, reminder: bool, batch: EmailBatch | None = None
+) -> None:
+    """Write the invitation (or reminder) email into the outbox and note when."""
+    emails_enqueue(
+        template="survey_invitation",
+        context={
+            "invitation": invitation,
+            "survey": invitation.survey,
+            "entry": invitation.entry,
+            "url": _invite_url(token),
+            "reminder": reminder,
+        },
+        to=[invitation.email],
+        topic=f"invitation:{invitation.pk}",
+        ref=f"surveys.invitation:{invitation.pk}",
+        batch=batch,
+    )
     field = "reminded_at" if reminder else "sent_at"
+    Invitation.objects.filter(pk=invitation.pk).update(**{field: timezone.now()})
 
-    def send():
-        if send_templated_mail("survey_invitation", context, [address]):
-            Invitation.objects.filter(pk=invitation.pk).update(**{field: timezone.now()})
 
-    transaction.on_commit(send)
+@on_delivery("surveys.invitation")
+def _invitation_delivered(object_id: str, email) -> None:
+    """Each invitation says whether its last email went out, or why not yet."""
+    if email.status == "sent":
+        Invitation.objects.filter(pk=object_id).update(
+            delivered_at=email.sent_at, delivery_error=""
+        )
+    else:
+        Invitation.objects.filter(pk=object_id).update(delivery_error=email.last_error[:500])
 
 
 def invitation_mark_opened(*, invitation: Invitation) -> None:
@@ -345,21 +373,45 @@ def invitation_mark_opened(*, invitation: Invitation) -> None:
     Invitation.objects.filter(pk=invitation.pk, opened_at=None).update(opened_at=timezone.now())
 
 
+def reminders_due(*, survey_slug: str = "") -> list[Invitation]:
+    """The invitations to open surveys (or to one) that a reminder may go to now: not
+    submitted nor withdrawn, and not invited or reminded within SURVEY_REMINDER_MIN_DAYS."""
+    since = timezone.now() - timedelta(days=settings.SURVEY_REMINDER_MIN_DAYS)
+    invitations = Invitation.objects.filter(
+        survey__status=Survey.Status.OPEN, submitted_at=None, withdrawn_at=None
+    ).exclude(Q(sent_at__gt=since) | Q(reminded_at__gt=since))
+    if survey_slug:
+        invitations = invitations.filter(survey__slug=survey_slug)
+    return list(
+        invitations.select_related("survey", "entry").order_by("survey__title", "entry__name")
+    )
+
+
 @transaction.atomic
 def invitations_remind(
-    *, invitations: Iterable[Invitation], dry_run: bool = False
+    *,
+    invitations: Iterable[Invitation],
+    min_days: int | None = None,
+    dry_run: bool = False,
+    batch: EmailBatch | None = None,
 ) -> list[Invitation]:
-    """Remind, with the same link, the invited structures that have not submitted."""
+    """Remind, with the same link, the invited structures that have not submitted — but
+    none that was invited or reminded fewer than ``min_days`` days ago
+    (SURVEY_REMINDER_MIN_DAYS by default), whoever asks."""
+    min_days = settings.SURVEY_REMINDER_MIN_DAYS if min_days is None else min_days
+    since = timezone.now() - timedelta(days=min_days)
     due = [
         invitation
         for invitation in invitations
         if invitation.submitted_at is None
         and invitation.withdrawn_at is None
         and invitation.survey.is_open
+        and not (invitation.sent_at and invitation.sent_at > since)
+        and not (invitation.reminded_at and invitation.reminded_at > since)
     ]
     if not dry_run:
         for invitation in due:
-            _send_invitation(invitation, invitation.token, reminder=True)
+            _send_invitation(invitation, invitation.token, reminder=True, batch=batch)
     return due
 
 

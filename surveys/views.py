@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from clusters.models import DirectoryEntry
-from core.exports import csv_response, xlsx_response
+from core.exportfiles import export_or_defer
 from core.pagecache import public_page
 from core.ratelimits import check_rate
 from core.text import render_markdown
 from reference.selectors import place_choices
-from surveys import exports, forms, selectors, services
+from surveys import forms, selectors, services
 from surveys.models import Answer, Response, Survey
 
 MODES = {"token": "answer", "representative": "rep", "preview": "preview"}
@@ -261,14 +261,9 @@ class ThanksView(AnswerView):
 
 
 def _filters(request: HttpRequest) -> tuple[str, str, dict]:
-    region = request.GET.get("region", "")
-    kind = request.GET.get("type", "")
+    region, kind = selectors.result_filters(request.GET)
     regions = place_choices()[0]
     kinds = DirectoryEntry._meta.get_field("kind").choices
-    if region and region not in dict(regions):
-        region = ""
-    if kind and kind not in dict(kinds):
-        kind = ""
     return region, kind, {"regions": regions, "kinds": kinds}
 
 
@@ -292,7 +287,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "surveys/dashboard.html", context)
 
 
-@public_page
+@public_page(kinds=("surveys",))
 def public_results(request: HttpRequest, slug: str) -> HttpResponse:
     """Aggregates only; any group of fewer than 5 responses is hidden."""
     survey = get_object_or_404(Survey.objects.published_results(), slug=slug)
@@ -315,7 +310,7 @@ def public_results(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "surveys/results.html", context)
 
 
-@public_page
+@public_page(kinds=("surveys",))
 def survey_index(request: HttpRequest) -> HttpResponse:
     surveys = Survey.objects.published_results().order_by("-opens_at")
     return render(request, "surveys/index.html", {"surveys": surveys})
@@ -324,10 +319,16 @@ def survey_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("surveys.view_response", raise_exception=True)
 def export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The submitted responses the dashboard's filters select, one row each; made by the
+    worker when there are many."""
     survey = get_object_or_404(Survey, slug=slug)
     region, kind, _choices = _filters(request)
-    rows = exports.response_rows(survey, selectors.submitted(survey, region=region, kind=kind))
-    filename = f"reponses-{survey.slug}"
-    if fmt == "xlsx":
-        return xlsx_response(filename, _("Réponses"), rows)
-    return csv_response(filename, rows)
+    return export_or_defer(
+        request,
+        builder="surveys.exports.responses_file",
+        fmt=fmt,
+        rows=selectors.submitted(survey, region=region, kind=kind).count(),
+        label=_("Réponses à « %(title)s » (%(format)s)")
+        % {"title": survey.title, "format": fmt.upper()},
+        arguments={"slug": survey.slug},
+    )

@@ -1,7 +1,8 @@
 """Fixtures shared by the whole suite: people in each role, reference data, a clean cache."""
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from core.permissions import FRANCE_CLUSTERS_TEAM, MEMENTO_PUBLISHERS
@@ -42,11 +43,20 @@ def _fast_password_hashing_and_private_media(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+def _clear_caches() -> None:
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
 @pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
+def _clear_cache(django_db_setup, django_db_blocker):
+    """Every test starts with empty caches: the shared ones live in the test database,
+    where transactional tests leave rows behind."""
+    with django_db_blocker.unblock():
+        _clear_caches()
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        _clear_caches()
 
 
 @pytest.fixture

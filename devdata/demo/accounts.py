@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 
 from core.permissions import FRANCE_CLUSTERS_TEAM, MEMENTO_PUBLISHERS
@@ -93,6 +93,6 @@ def demo_accounts_load() -> dict[str, User]:
             user.groups.add(publishers)
         people[account.key] = user
     # Now for this process, and again at commit for readers that cached the old answer.
-    cache.delete(DEMO_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(DEMO_CACHE_KEY))
+    caches["local"].delete(DEMO_CACHE_KEY)
+    transaction.on_commit(lambda: caches["local"].delete(DEMO_CACHE_KEY))
     return people

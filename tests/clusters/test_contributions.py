@@ -5,39 +5,10 @@ from django.core import mail
 
 from clusters import services
 from clusters.models import EntryChange, Membership, Practice
+from tests.factories.clusters import entry_change_data as change_data
+from tests.factories.clusters import practice_proposal_data as proposal
 
 PROPOSE = "/pratiques/proposer/"
-
-
-def proposal(**overrides) -> dict:
-    data = {
-        "title": "Légumerie partagée du Haut-Allier",
-        "summary": "Une légumerie épluche les légumes des maraîchers pour les cantines.",
-        "kind": "shared_service",
-        "themes": ["agroalimentaire"],
-        "body": "## Origine\n\nDes maraîchers **isolés**.",
-        "rural_contribution": "Des légumes.",
-        "urban_contribution": "Des cantines.",
-        "start_year": "2019",
-        "end_year": "",
-        "status": "ongoing",
-        "funding_measures": ["M16"],
-        "links": "https://legumerie.exemple.fr Le site\nhttps://autre.exemple.fr",
-        "partners-TOTAL_FORMS": "3",
-        "partners-INITIAL_FORMS": "0",
-        "partners-MIN_NUM_FORMS": "0",
-        "partners-MAX_NUM_FORMS": "20",
-        "partners-0-entry": "",
-        "partners-0-name": "Pays de Saint-Flour",
-        "partners-0-role": "lead",
-        "partners-1-entry": "",
-        "partners-1-name": "Association des maraîchers",
-        "partners-1-role": "partner",
-        "partners-2-name": "",
-        "partners-2-role": "partner",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_anonymous_visitors_are_asked_to_sign_in(client, db):
@@ -165,21 +136,6 @@ def rep_client(client, representative, directory):
 
 
 EDIT = "/annuaire/structures/pole-bois-montagne/modifier/"
-
-
-def change_data(**overrides) -> dict:
-    data = {
-        "name": "Pôle Bois Montagne",
-        "acronym": "PBM",
-        "description": "Nouvelle présentation, relue par le bureau.",
-        "website": "https://pole-bois.exemple.fr",
-        "email": "contact@pole-bois.exemple.fr",
-        "phone": "04 73 00 00 00",
-        "address": "Place de la mairie, Ambert",
-        "themes": ["bois-foret", "tourisme"],
-    }
-    data.update(overrides)
-    return data
 
 
 def test_a_representative_proposes_changes_that_wait_for_staff(

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from events import services
 from events.models import Registration, WorkshopChoice
 from tests.factories.accounts import UserFactory
-from tests.factories.events import make_event, register
+from tests.factories.events import make_event, register, register_data
 
 
 def statuses(workshop) -> list[tuple[str, str, int | None]]:
@@ -120,20 +120,6 @@ def test_staff_move_someone_and_the_seat_left_goes_to_the_first_waiting(db):
 
 
 # --- Pages -----------------------------------------------------------------------------
-
-
-def register_data(event, **overrides) -> dict:
-    data = {
-        "full_name": "Marie Durand",
-        "email": "membre@exemple.fr",
-        "structure_name": "PETR du Livradois-Forez",
-        "accessibility_needs": "",
-        "dietary_needs": "végétarien",
-        "consent": "on",
-        "slot_1": str(event.workshops.order_by("starts_at").first().pk),
-    }
-    data.update(overrides)
-    return data
 
 
 def test_anonymous_visitors_are_asked_to_sign_in(client, db):

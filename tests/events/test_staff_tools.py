@@ -83,17 +83,21 @@ def test_admin_cancel_and_message_actions(staff_client, django_capture_on_commit
     assert any("Une place s'est libérée" in m.subject for m in mail.outbox)
     assert any("L'équipe du programme a annulé" in m.body for m in mail.outbox)
     mail.outbox.clear()
-    response = staff_client.post(
-        "/admin/events/workshop/",
-        {
-            "action": "write_to_registrants",
-            "_selected_action": [workshop.pk],
-            "apply": "1",
-            "subject": "Salle changée",
-            "body": "Rendez-vous en salle B.",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            "/admin/events/workshop/",
+            {
+                "action": "write_to_registrants",
+                "_selected_action": [workshop.pk],
+                "apply": "1",
+                "subject": "Salle changée",
+                "body": "Rendez-vous en salle B.",
+            },
+        )
+    # The worker writes and sends the messages; staff follow the progress.
     assert response.status_code == 302
+    progress = staff_client.get(response["Location"])
+    assert "Envoi terminé : 1 / 1" in progress.content.decode()
     assert [(m.subject, m.to) for m in mail.outbox] == [
         ("Salle changée", ["bruno.barbier@exemple.fr"])
     ]
@@ -112,7 +116,9 @@ def test_admin_pages_for_the_calendar_open(staff_client):
         assert staff_client.get(url).status_code == 200, url
 
 
-def test_reminders_go_once_to_confirmed_people_of_events_starting_soon(db):
+def test_reminders_go_once_to_confirmed_people_of_events_starting_soon(
+    db, django_capture_on_commit_callbacks
+):
     soon = make_event("Bientôt", days_ahead=2)
     later = make_event("Plus tard", days_ahead=20)
     register(soon, name="Anne Aubert", notify=False)
@@ -121,10 +127,12 @@ def test_reminders_go_once_to_confirmed_people_of_events_starting_soon(db):
     call_command("send_event_reminders", "--days", "3", "--dry-run", stdout=out)
     assert "1 registrants would be reminded" in out.getvalue()
     assert not mail.outbox
-    call_command("send_event_reminders", "--days", "3", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_event_reminders", "--days", "3", stdout=io.StringIO())
     assert [m.to for m in mail.outbox] == [["anne.aubert@exemple.fr"]]
     assert mail.outbox[0].subject.startswith("Rappel : Bientôt")
-    call_command("send_event_reminders", "--days", "3", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_event_reminders", "--days", "3", stdout=io.StringIO())
     assert len(mail.outbox) == 1
 
 

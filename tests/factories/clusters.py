@@ -67,3 +67,51 @@ def make_practice(
         + [services.PartnerInput(role="partner", entry=p) for p in partners],
         links=[],
     )
+
+
+def practice_proposal_data(**overrides) -> dict:
+    """The practice proposal form, filled in."""
+    data = {
+        "title": "Légumerie partagée du Haut-Allier",
+        "summary": "Une légumerie épluche les légumes des maraîchers pour les cantines.",
+        "kind": "shared_service",
+        "themes": ["agroalimentaire"],
+        "body": "## Origine\n\nDes maraîchers **isolés**.",
+        "rural_contribution": "Des légumes.",
+        "urban_contribution": "Des cantines.",
+        "start_year": "2019",
+        "end_year": "",
+        "status": "ongoing",
+        "funding_measures": ["M16"],
+        "links": "https://legumerie.exemple.fr Le site\nhttps://autre.exemple.fr",
+        "partners-TOTAL_FORMS": "3",
+        "partners-INITIAL_FORMS": "0",
+        "partners-MIN_NUM_FORMS": "0",
+        "partners-MAX_NUM_FORMS": "20",
+        "partners-0-entry": "",
+        "partners-0-name": "Pays de Saint-Flour",
+        "partners-0-role": "lead",
+        "partners-1-entry": "",
+        "partners-1-name": "Association des maraîchers",
+        "partners-1-role": "partner",
+        "partners-2-name": "",
+        "partners-2-role": "partner",
+    }
+    data.update(overrides)
+    return data
+
+
+def entry_change_data(**overrides) -> dict:
+    """The edit form of the Pôle Bois Montagne, as its representative fills it in."""
+    data = {
+        "name": "Pôle Bois Montagne",
+        "acronym": "PBM",
+        "description": "Nouvelle présentation, relue par le bureau.",
+        "website": "https://pole-bois.exemple.fr",
+        "email": "contact@pole-bois.exemple.fr",
+        "phone": "04 73 00 00 00",
+        "address": "Place de la mairie, Ambert",
+        "themes": ["bois-foret", "tourisme"],
+    }
+    data.update(overrides)
+    return data

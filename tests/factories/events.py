@@ -66,3 +66,18 @@ def register(
             workshops=list(workshops),
         ),
     )
+
+
+def register_data(event, **overrides) -> dict:
+    """The registration form as Marie Durand (the `member` fixture) fills it in."""
+    data = {
+        "full_name": "Marie Durand",
+        "email": "membre@exemple.fr",
+        "structure_name": "PETR du Livradois-Forez",
+        "accessibility_needs": "",
+        "dietary_needs": "végétarien",
+        "consent": "on",
+        "slot_1": str(event.workshops.order_by("starts_at").first().pk),
+    }
+    data.update(overrides)
+    return data

@@ -2,12 +2,13 @@
 the answering pages post."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from surveys import services
 from surveys.data import q
-from surveys.models import Invitation, Question, Survey
+from surveys.models import Invitation, Question, Response, Survey
 
 
 def definition(slug: str = "enquete-test", **overrides) -> dict:
@@ -107,3 +108,40 @@ def answer_everything(client, questions, base: str, *, cooperent="Oui") -> None:
     assert [r.status_code for r in responses] == [302, 302, 302], [
         r.content.decode()[:500] for r in responses if r.status_code != 302
     ]
+
+
+def submit(survey: Survey, entry, questions: dict[str, Question], **answers) -> Response:
+    """A submitted response through the services, answers given by question code: a
+    choice label (or list of labels), a number, a text or a boolean."""
+    response = services.response_open(survey=survey, entry=entry)
+    by_section: dict[int, dict[int, services.Value]] = {}
+    for code, given in answers.items():
+        question = questions[code]
+        value = services.Value()
+        if question.is_choice:
+            labels = given if isinstance(given, list) else [given]
+            value.choices = tuple(question.choices.get(label=label).pk for label in labels)
+        elif isinstance(given, bool):
+            value.boolean = given
+        elif isinstance(given, int | Decimal):
+            value.number = Decimal(given)
+        else:
+            value.text = given
+        by_section.setdefault(question.section_id, {})[question.pk] = value
+    for number, section in enumerate(survey.sections.all(), start=1):
+        services.response_save_section(
+            response=response, section=section, values=by_section.get(section.pk, {}), number=number
+        )
+    response, _now = services.response_submit(response=response)
+    return response
+
+
+def complete(survey, entry, questions, **extra) -> Response:
+    answers = {
+        "type": "Cluster",
+        "adherents": 100,
+        "difficulte": 3,
+        "cooperent": "Non",
+        **extra,
+    }
+    return submit(survey, entry, questions, **answers)

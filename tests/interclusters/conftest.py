@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from clusters.models import Membership
+from core.models import ExportFile
 from events.models import CallForParticipation, Proposal
 from mementos.models import Monograph
 from surveys import services as survey_services
@@ -61,12 +62,18 @@ def world(directory, member, representative, staff_editor):
     bois.email = "contact@bois.fr"
     bois.save(update_fields=["email"])
     _invitation, token = invite(survey, bois)
+    export = ExportFile.objects.create(
+        token="export-du-staff", owner=staff_editor, label="Réponses", builder="x",
+        format="csv", status=ExportFile.Status.READY, filename="reponses.csv",
+        content_type="text/csv", expires_at=timezone.now() + timedelta(hours=1),
+    )  # fmt: skip
+    export.file.save("export-du-staff/reponses.csv", ContentFile(b"a;b\n"))
     return {
         "bois": bois, "pays": pays, "hidden": directory["hidden"], "wood": directory["wood"],
         "secret": directory["secret"], "published": published, "draft": draft,
         "to_review": to_review, "event": event, "hidden_event": hidden_event,
         "registration": outcome.registration, "proposal": proposal, "survey": survey,
-        "token": token,
+        "token": token, "export": export,
     }  # fmt: skip
 
 
@@ -98,6 +105,14 @@ def table(w) -> dict[str, list[tuple[str, dict]]]:
         "accounts:delete": [("/compte/supprimer/", signed_in())],
         "accounts:password_change": [("/compte/mot-de-passe/", signed_in())],
         "accounts:password_reset": [("/compte/mot-de-passe/oublie/", everyone(OK))],
+        # A prepared export is its requester's alone: others are told it does not exist.
+        "exports:progress": [
+            ("/telechargements/export-du-staff/", only({"staff": OK}, anonymous=MISSING)),
+            ("/telechargements/inconnu/", only({}, anonymous=MISSING)),
+        ],
+        "exports:download": [
+            ("/telechargements/export-du-staff/fichier/", only({"staff": OK}, anonymous=MISSING)),
+        ],
         "accounts:password_reset_done": [("/compte/mot-de-passe/oublie/envoye/", everyone(OK))],
         "accounts:password_reset_confirm": [
             ("/compte/mot-de-passe/nouveau/MQ/mauvais-jeton/", everyone(OK))

@@ -154,8 +154,11 @@ def test_sign_out_needs_a_post(member_client):
     assert member_client.get("/compte/").status_code == 302
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client, member):
-    response = client.post("/compte/mot-de-passe/oublie/", {"email": "MEMBRE@exemple.fr"})
+def test_password_reset_sends_a_link_that_sets_a_new_password(
+    client, member, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/compte/mot-de-passe/oublie/", {"email": "MEMBRE@exemple.fr"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]

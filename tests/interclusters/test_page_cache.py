@@ -18,13 +18,15 @@ def _cache_on(settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 300
 
 
-def test_a_second_visit_is_served_from_the_cache_with_one_query(
+def test_a_second_visit_is_served_from_the_cache_with_two_queries(
     client, directory, django_assert_num_queries
 ):
     first = client.get("/annuaire/")
     assert first.status_code == 200
     assert "X-Page-Cache" not in first
-    with django_assert_num_queries(1):  # the content version
+    # The versions of the kinds of content the page shows, then the copy (the shared
+    # cache lives in PostgreSQL).
+    with django_assert_num_queries(2):
         second = client.get("/annuaire/")
     assert second["X-Page-Cache"] == "hit"
     assert "Pôle Bois Montagne" in second.content.decode()
@@ -124,3 +126,50 @@ def test_the_cache_can_be_turned_off(client, directory, settings):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     client.get("/annuaire/")
     assert "X-Page-Cache" not in client.get("/annuaire/")
+
+
+@REAL_TRANSACTIONS
+def test_a_change_retires_only_the_pages_that_show_its_kind(client, reference_data, directory):
+    """A survey's change leaves the directory's copies in place; the directory's change
+    retires the directory, the calendar (its organisers) and the home page, not the
+    surveys' pages."""
+    from surveys import services as survey_services
+    from tests.factories.surveys import definition
+
+    for url in ("/annuaire/", "/agenda/", "/", "/enquetes/"):
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+    survey_services.survey_load(definition(results_public=True))
+    assert client.get("/annuaire/")["X-Page-Cache"] == "hit"
+    assert client.get("/agenda/")["X-Page-Cache"] == "hit"
+    assert "X-Page-Cache" not in client.get("/enquetes/")
+    assert "X-Page-Cache" not in client.get("/")  # the home page shows every kind
+    client.get("/")
+    entry = directory["bois"]
+    entry.name = "Pôle Bois Renommé"
+    entry.save()
+    for url in ("/annuaire/", "/agenda/", "/"):
+        assert "X-Page-Cache" not in client.get(url), url
+    assert client.get("/enquetes/")["X-Page-Cache"] == "hit"
+
+
+@REAL_TRANSACTIONS
+def test_a_form_post_retires_the_kind_of_its_app_only(
+    client, reference_data, directory, staff_editor
+):
+    """A form post may write without signals (a bulk update): it retires the kind of its
+    app, in the admin that of the model's app, and only that."""
+    from surveys import services as survey_services
+    from tests.factories.surveys import definition
+
+    survey, _ = survey_services.survey_load(definition(results_public=True))
+    for url in ("/annuaire/", "/enquetes/"):
+        client.get(url)
+        assert client.get(url)["X-Page-Cache"] == "hit", url
+    staff = Client()
+    staff.force_login(staff_editor)
+    # A survey's form sent back with its errors: a post that succeeded, writing nothing.
+    answered = staff.post(f"/admin/surveys/survey/{survey.pk}/change/", {"title": ""})
+    assert answered.status_code == 200
+    assert client.get("/annuaire/")["X-Page-Cache"] == "hit"
+    assert "X-Page-Cache" not in client.get("/enquetes/")

@@ -58,7 +58,7 @@ def test_staff_invite_from_the_directory_with_personal_links(
     bois.email = "contact@pole-bois.fr"
     bois.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
-        page = staff_client.post(
+        started = staff_client.post(
             "/admin/clusters/organisation/",
             {
                 "action": "invite_entries",
@@ -66,11 +66,11 @@ def test_staff_invite_from_the_directory_with_personal_links(
                 "apply": "1",
                 "survey": survey.pk,
             },
-            follow=True,
         )
-    text = page.content.decode()
-    assert "1 invitation envoyée." in text
-    assert "Sans adresse e-mail : Laboratoire des matériaux biosourcés." in text
+    # The worker sends them; the action leads to the progress of the send.
+    text = staff_client.get(started["Location"]).content.decode()
+    assert "Envoi terminé : 1 / 1" in text
+    assert "Sans adresse e-mail, non invitées : Laboratoire des matériaux biosourcés." in text
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["contact@pole-bois.fr"]
@@ -124,22 +124,30 @@ def test_only_staff_with_the_permission_reach_the_invitation_tools(client, membe
 def test_reminders_go_to_those_who_have_not_submitted_with_the_same_link(
     staff_client, survey, directory, questions, mailoutbox, django_capture_on_commit_callbacks
 ):
-    for entry in (directory["bois"], directory["labo"]):
+    for entry in (directory["bois"], directory["labo"], directory["pays"]):
         entry.email = f"contact@{entry.slug}.fr"
         entry.save(update_fields=["email"])
     answered, answered_token = invite(survey, directory["bois"])
     waiting, waiting_token = invite(survey, directory["labo"])
+    recent, _recent_token = invite(survey, directory["pays"])
+    # Invited ten days ago, but for the one invited yesterday: no reminder within a week.
+    Invitation.objects.exclude(pk=recent.pk).update(sent_at=timezone.now() - timedelta(days=10))
+    Invitation.objects.filter(pk=recent.pk).update(sent_at=timezone.now() - timedelta(days=1))
     client = Client()
     answer_everything(client, questions, f"/enquetes/r/{answered_token}/")
     client.post(f"/enquetes/r/{answered_token}/envoyer/")
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        page = staff_client.post(
+        started = staff_client.post(
             "/admin/surveys/invitation/",
-            {"action": "remind_invitations", "_selected_action": [answered.pk, waiting.pk]},
-            follow=True,
+            {
+                "action": "remind_invitations",
+                "_selected_action": [answered.pk, waiting.pk, recent.pk],
+            },
         )
-    assert "1 relance envoyée." in page.content.decode()
+    text = staff_client.get(started["Location"]).content.decode()
+    assert "Envoi terminé : 1 / 1" in text
+    assert "2 invitations non relancées : réponse envoyée" in text
     assert [m.to for m in mailoutbox] == [[waiting.email]]
     assert mailoutbox[0].subject.startswith("Rappel")
     assert waiting_token in mailoutbox[0].body

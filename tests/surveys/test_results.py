@@ -12,46 +12,9 @@ from reference.models import Theme
 from surveys import selectors, services
 from surveys.models import Answer, AnswerChoice, Question, Response, Survey
 from tests.factories.clusters import make_entry
-from tests.factories.surveys import definition, invite
+from tests.factories.surveys import complete, definition, invite
 
 pytestmark = pytest.mark.django_db
-
-
-def submit(survey: Survey, entry, questions: dict[str, Question], **answers) -> Response:
-    """A submitted response through the services, answers given by question code: a
-    choice label (or list of labels), a number, a text or a boolean."""
-    response = services.response_open(survey=survey, entry=entry)
-    by_section: dict[int, dict[int, services.Value]] = {}
-    for code, given in answers.items():
-        question = questions[code]
-        value = services.Value()
-        if question.is_choice:
-            labels = given if isinstance(given, list) else [given]
-            value.choices = tuple(question.choices.get(label=label).pk for label in labels)
-        elif isinstance(given, bool):
-            value.boolean = given
-        elif isinstance(given, int | Decimal):
-            value.number = Decimal(given)
-        else:
-            value.text = given
-        by_section.setdefault(question.section_id, {})[question.pk] = value
-    for number, section in enumerate(survey.sections.all(), start=1):
-        services.response_save_section(
-            response=response, section=section, values=by_section.get(section.pk, {}), number=number
-        )
-    response, _now = services.response_submit(response=response)
-    return response
-
-
-def complete(survey, entry, questions, **extra) -> Response:
-    answers = {
-        "type": "Cluster",
-        "adherents": 100,
-        "difficulte": 3,
-        "cooperent": "Non",
-        **extra,
-    }
-    return submit(survey, entry, questions, **answers)
 
 
 @pytest.fixture
@@ -281,7 +244,7 @@ def test_the_xlsx_export_matches_the_csv(staff_client, survey, answered):
 def test_survey_exports_hold_the_dashboard_s_responses_safe_and_typed(
     staff_client, survey, answered
 ):
-    from surveys.models import Answer, Question
+    from surveys.models import Answer
 
     exemple = Question.objects.get(section__survey=survey, code="exemple")
     Answer.objects.filter(question=exemple).update(text='=HYPERLINK("http://mal.example")')
