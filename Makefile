@@ -79,7 +79,7 @@ demo: setup
 run: demo
 	@export SITE_URL=http://$(HOST):$(PORT) $(DEV); \
 	$(MANAGE) worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 check-chromium:
