@@ -104,13 +104,17 @@ test: setup check-chromium
 	@$(DEV) $(MANAGE) collectstatic --noinput -v 0
 	CHROMIUM=$(CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
 
+# make bench: one URL per page kind (ab); make bench MODE=long-tail: thousands of
+# distinct URLs (wrk), page cache off and on, against a static file.
 bench: setup
-	@command -v ab >/dev/null 2>&1 || { \
+	@for tool in ab:apache2-utils wrk:wrk; do \
+		command -v $${tool%%:*} >/dev/null 2>&1 && continue; \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			apt-get install -y -qq apache2-utils; \
-		else echo "ApacheBench is missing: apt-get install apache2-utils"; exit 1; fi; }
+			apt-get install -y -qq $${tool##*:}; \
+		else echo "$${tool%%:*} is missing: apt-get install $${tool##*:}"; exit 1; fi; \
+	done
 	@$(DEV) $(MANAGE) collectstatic --noinput -v 0
-	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/run.py $(if $(filter long-tail,$(MODE)),--long-tail) $(BENCH_ARGS)
 
 two-instances: setup
 	@$(DEV) $(MANAGE) collectstatic --noinput -v 0

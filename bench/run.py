@@ -235,7 +235,23 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--long-tail",
+        action="store_true",
+        help="distinct URLs instead of one URL per page kind (bench/longtail.py)",
+    )
+    parser.add_argument("--urls", type=int, default=6000, help="long tail: requests in the mix")
+    parser.add_argument("--seconds", type=int, default=30, help="long tail: seconds per load run")
+    parser.add_argument("--per-kind", type=int, default=15, help="long tail: fresh renders")
+    parser.add_argument("--seed", type=int, default=14, help="long tail: random seed")
     args = parser.parse_args()
+    if args.long_tail:
+        if not shutil.which("wrk"):
+            raise SystemExit("wrk is missing: apt-get install wrk")
+        from bench import longtail
+
+        longtail.main(args)
+        return
     if not shutil.which("ab"):
         raise SystemExit("ApacheBench is missing: apt-get install apache2-utils")
 

@@ -536,3 +536,22 @@ class PracticeLink(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class ThemeTotal(models.Model):
+    """How many published practices and structures or territories carry a theme: the
+    themes page and each theme's page read these instead of counting tens of thousands
+    of links. Kept up to date in the same transaction as the writes (clusters.totals)."""
+
+    theme = models.OneToOneField(
+        Theme, on_delete=models.CASCADE, primary_key=True, related_name="directory_total"
+    )
+    practices = models.PositiveIntegerField(_("pratiques publiées"), default=0)
+    entries = models.PositiveIntegerField(_("fiches publiées"), default=0)
+
+    class Meta:
+        verbose_name = _("total d'un thème")
+        verbose_name_plural = _("totaux des thèmes")
+
+    def __str__(self) -> str:
+        return f"{self.theme_id}: {self.practices} / {self.entries}"

@@ -38,6 +38,7 @@ from clusters.models import (
     PracticeLink,
     PracticePartner,
 )
+from clusters.totals import themes_of_entries_changed, themes_of_practices_changed
 from core.mail import absolute_url, emails_enqueue, staff_recipients
 from core.search import SEARCH_CONFIG, vocabulary_from
 from reference.models import Commune, Department, FundingMeasure, Region, Setting, Theme
@@ -158,6 +159,7 @@ def entry_index(entries) -> None:
         + SearchVector(place, weight="C", **config)
         + SearchVector("description", weight="D", **config)
     )
+    themes_of_entries_changed(rows.values_list("pk", flat=True))
     vocabulary_from(
         rows.filter(published=True),
         Concat("name", Value(" "), "acronym", Value(" "), themes, Value(" "), "description",
@@ -378,6 +380,7 @@ def practices_index(practices) -> None:
             "pitfalls", weight="D", **config,
         )
     )  # fmt: skip
+    themes_of_practices_changed(rows.values_list("pk", flat=True))
     vocabulary_from(
         rows.filter(state=Practice.State.PUBLISHED),
         Concat("title", Value(" "), "summary", Value(" "), "body", Value(" "), kind, Value(" "),
@@ -538,6 +541,7 @@ def practice_reject(*, practice: Practice, reason: str) -> Practice:
     practice.rejection_reason = reason.strip()
     practice.save(update_fields=["state", "rejection_reason", "updated_at"])
     entries_count_practices(_practice_entry_ids(practice))
+    themes_of_practices_changed([practice.pk])  # a withdrawn practice leaves the totals
     _tell_proposer(practice, "practice_rejected")
     return practice
 

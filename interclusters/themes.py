@@ -8,7 +8,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from clusters.models import DirectoryEntry, Practice
+from clusters.models import DirectoryEntry, Practice, ThemeTotal
 from events.models import Status as BookingStatus
 from events.models import Workshop
 from mementos.models import Memento, Monograph
@@ -44,21 +44,9 @@ class ThemeThread:
 
 
 def themes_overview() -> list[Theme]:
-    """Every theme with how many published practices, structures and mementos carry it,
-    and how many workshops worked on it (one query each, grouped)."""
-    themes = list(Theme.objects.all())
-    practices = dict(
-        Practice.themes.through.objects.filter(practice__state=Practice.State.PUBLISHED)
-        .values("theme_id")
-        .annotate(n=Count("pk"))
-        .values_list("theme_id", "n")
-    )
-    entries = dict(
-        DirectoryEntry.themes.through.objects.filter(directoryentry__published=True)
-        .values("theme_id")
-        .annotate(n=Count("pk"))
-        .values_list("theme_id", "n")
-    )
+    """Every theme with how many published practices, structures and mementos carry it
+    (the directory's kept totals), and how many workshops worked on it."""
+    themes = list(Theme.objects.select_related("directory_total"))
     workshops = dict(
         Workshop.objects.filter(event__published=True, theme__isnull=False)
         .values("theme_id")
@@ -72,8 +60,9 @@ def themes_overview() -> list[Theme]:
         .values_list("theme_id", "n")
     )
     for theme in themes:
-        theme.practice_count = practices.get(theme.pk, 0)
-        theme.entry_count = entries.get(theme.pk, 0)
+        total = getattr(theme, "directory_total", None)
+        theme.practice_count = total.practices if total else 0
+        theme.entry_count = total.entries if total else 0
         theme.workshop_count = workshops.get(theme.pk, 0)
         theme.memento_count = mementos.get(theme.pk, 0)
     return themes
@@ -140,9 +129,6 @@ def theme_thread(theme: Theme) -> ThemeThread:
         .only("pk", "title", "slug", "summary", "kind", "published_at")
         .order_by("-published_at", "-pk")[:SHOWN_PRACTICES]
     )
-    practice_count = Practice.themes.through.objects.filter(
-        theme=theme, practice__state=Practice.State.PUBLISHED
-    ).count()
     entries = list(
         DirectoryEntry.objects.published()
         .filter(themes=theme)
@@ -150,9 +136,10 @@ def theme_thread(theme: Theme) -> ThemeThread:
         .only("pk", "name", "slug", "category", "kind", "setting", "commune__name")
         .order_by("-published_practice_count", "name")[:SHOWN_ENTRIES]
     )
-    entry_count = DirectoryEntry.themes.through.objects.filter(
-        theme=theme, directoryentry__published=True
-    ).count()
+    try:
+        total = theme.directory_total  # select_related by the view
+    except ThemeTotal.DoesNotExist:
+        total = ThemeTotal(theme=theme)
     return ThemeThread(
         theme=theme,
         findings=sorted(findings.values(), key=lambda f: f.survey.opens_at),
@@ -161,7 +148,7 @@ def theme_thread(theme: Theme) -> ThemeThread:
         mementos=mementos,
         monographs=monographs,
         practices=practices,
-        practice_count=practice_count,
+        practice_count=total.practices,
         entries=entries,
-        entry_count=entry_count,
+        entry_count=total.entries,
     )

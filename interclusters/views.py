@@ -65,7 +65,7 @@ def theme_list(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    theme = get_object_or_404(Theme, slug=slug)
+    theme = get_object_or_404(Theme.objects.select_related("directory_total"), slug=slug)
     thread = themes.theme_thread(theme)
     return render(
         request,

@@ -4,7 +4,7 @@ that they are asked to sign off."""
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from clusters.models import DirectoryEntry, Membership, Practice
@@ -80,9 +80,14 @@ def memento_page(memento: Memento) -> MementoPage:
     practices = list(
         Practice.objects.published()
         .filter(
-            pk__in=Practice.objects.filter(
-                Q(mementos=memento) | Q(monographs__memento=memento)
-            ).values("pk")
+            # A union of the two link tables: an OR of two IN made PostgreSQL read them all.
+            pk__in=Memento.practices.through.objects.filter(memento=memento)
+            .values("practice_id")
+            .union(
+                Monograph.practices.through.objects.filter(monograph__memento=memento).values(
+                    "practice_id"
+                )
+            )
         )
         .only("pk", "title", "slug", "summary")
         .order_by("title")
@@ -123,13 +128,18 @@ def monograph_for(*, user, slug: str, monograph: str) -> Monograph:
 
 def monograph_themes(monograph: Monograph) -> list[Theme]:
     """Its memento's themes and those of its practices: the theme pages that list it."""
+    # Two EXISTS on the link tables: a join through every practice of a theme (tens of
+    # thousands) made DISTINCT sort them all.
+    of_memento = Memento.themes.through.objects.filter(
+        theme_id=OuterRef("pk"), memento_id=monograph.memento_id
+    )
+    of_practices = Practice.themes.through.objects.filter(
+        theme_id=OuterRef("pk"),
+        practice__state=Practice.State.PUBLISHED,
+        practice__monographs=monograph,
+    )
     return list(
-        Theme.objects.filter(
-            Q(mementos=monograph.memento_id)
-            | Q(practices__monographs=monograph, practices__state=Practice.State.PUBLISHED)
-        )
-        .distinct()
-        .order_by("position", "name")
+        Theme.objects.filter(Exists(of_memento) | Exists(of_practices)).order_by("position", "name")
     )
 
 

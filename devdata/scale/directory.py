@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection, transaction
 
 from clusters import services
+from clusters.totals import theme_totals_refresh
 from clusters.models import STRUCTURE_KINDS, TERRITORY_KINDS, DirectoryEntry, Practice
 from reference.models import Commune, FundingMeasure, Theme
 
@@ -126,6 +127,7 @@ def scale_data_clear() -> None:
     with connection.cursor() as cursor:
         for table in ("clusters_practice", "clusters_directoryentry"):
             _delete_with_dependents(cursor, table, "slug LIKE %s", [PREFIX + "%"])
+    theme_totals_refresh()
 
 
 @transaction.atomic

@@ -1,0 +1,68 @@
+"""The totals per theme that the themes pages show are kept up to date by every write."""
+
+import pytest
+
+from clusters import services
+from clusters.models import Practice, ThemeTotal
+from clusters.totals import theme_totals_refresh
+from tests.factories.clusters import make_entry, make_practice
+from tests.factories.reference import ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def totals(theme) -> tuple[int, int]:
+    row = ThemeTotal.objects.filter(theme=theme).first()
+    return (row.practices, row.entries) if row else (0, 0)
+
+
+def test_publishing_tagging_and_withdrawing_move_the_totals():
+    wood, water = ThemeFactory(slug="bois"), ThemeFactory(slug="eau")
+    lead = make_entry("Cluster Bois", themes=[wood])
+    hidden = make_entry("Fiche cachée", themes=[wood], published=False)
+    assert totals(wood) == (0, 1)  # the unpublished entry does not count
+
+    practice = make_practice("Scierie partagée", lead=lead, themes=[wood], state="proposed")
+    assert totals(wood) == (0, 1)
+    services.practice_publish(practice=practice)
+    assert totals(wood) == (1, 1)
+
+    # Its themes change: the theme it leaves loses it, the one it joins gains it.
+    services.practice_save(practice=Practice.objects.get(pk=practice.pk), themes=[water])
+    assert totals(wood) == (0, 1)
+    assert totals(water) == (1, 0)
+
+    services.entries_set_published(entry_ids=[hidden.pk], published=True)
+    assert totals(wood) == (0, 2)
+
+    services.practice_reject(practice=Practice.objects.get(pk=practice.pk), reason="Doublon")
+    assert totals(water) == (0, 0)
+
+
+def test_deleting_and_clearing_themes_recount():
+    wood = ThemeFactory(slug="bois")
+    lead = make_entry("Cluster Bois", themes=[wood])
+    practice = make_practice("Scierie partagée", lead=lead, themes=[wood])
+    assert totals(wood) == (1, 1)
+    practice.themes.clear()
+    assert totals(wood) == (0, 1)
+    wood.entries.remove(lead)  # from the theme's side of the link
+    assert totals(wood) == (0, 0)
+    wood.entries.add(lead)
+    assert totals(wood) == (0, 1)
+    other = make_entry("Pays du Bois", category="territory", kind="pays", themes=[wood])
+    assert totals(wood) == (0, 2)
+    other.delete()
+    assert totals(wood) == (0, 1)
+
+
+def test_a_full_recount_matches_the_kept_totals():
+    themes = [ThemeFactory(slug=f"theme-{i}") for i in range(3)]
+    lead = make_entry("Pôle", themes=themes[:2])
+    for i in range(4):
+        make_practice(f"Pratique {i}", lead=lead, themes=themes[i % 2 : i % 2 + 2])
+    kept = {t.pk: totals(t) for t in themes}
+    ThemeTotal.objects.all().delete()
+    theme_totals_refresh()
+    assert {t.pk: totals(t) for t in themes} == kept
+    assert kept[themes[1].pk] == (4, 1)
