@@ -143,7 +143,7 @@ class SearchFilterSet(django_filters.FilterSet):
             queryset = self.filter_place(queryset, place, radius)
             by_distance = radius is not None and place.has_point
         if text:
-            self.search_outcome = search(queryset, text)
+            self.search_outcome = search(queryset, text, candidates_by=self.tie_breakers)
             queryset = self.search_outcome.queryset
             if not sort:
                 return queryset.order_by("-rank", *self.tie_breakers)

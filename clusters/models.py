@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Reviewed
+from core.models import ChoiceLabels, Reviewed
 from core.search import Unaccented
 from reference.models import (
     Commune,
@@ -71,7 +71,7 @@ class DirectoryEntryQuerySet(models.QuerySet):
         return self.select_related("commune", "department__region").prefetch_related("themes")
 
 
-class DirectoryEntry(models.Model):
+class DirectoryEntry(ChoiceLabels, models.Model):
     """A structure (cluster, pole, innovation place, research centre) or a territory
     (Pays, PETR, GAL LEADER, EPCI, PNR) of the directory. One table for both, so that the
     directory lists, filters, sorts and searches them together; ``Organisation`` and
@@ -325,14 +325,15 @@ class PracticeQuerySet(models.QuerySet):
             "themes",
             models.Prefetch(
                 "partners",
-                queryset=PracticePartner.objects.select_related("entry").order_by(
-                    "role", "position", "pk"
-                ),
+                # What a card shows: the lead's name and how many partners.
+                queryset=PracticePartner.objects.select_related("entry")
+                .only("practice", "entry", "name", "role", "position", "entry__name")
+                .order_by("role", "position", "pk"),
             ),
         )
 
 
-class Practice(models.Model):
+class Practice(ChoiceLabels, models.Model):
     """An innovative practice, led by structures and territories working together."""
 
     class Kind(models.TextChoices):
@@ -470,7 +471,7 @@ class PracticeToReview(Practice):
         verbose_name_plural = _("pratiques à modérer")
 
 
-class PracticePartner(models.Model):
+class PracticePartner(ChoiceLabels, models.Model):
     """A structure or territory taking part in a practice, as lead or partner. A partner
     not (yet) in the directory is named only."""
 

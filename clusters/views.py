@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -14,8 +13,9 @@ from clusters.filters import SearchFilterSet
 from clusters.models import Category
 from core.exportfiles import export_or_defer
 from core.pagecache import public_page
-from core.pagination import ranked_page
+from core.pagination import bounded_page, ranked_page
 from core.ratelimits import limit_posts
+from core.search import RANKED_CANDIDATES
 from core.text import render_markdown, render_plain
 
 PAGE_SIZE = 20
@@ -32,9 +32,9 @@ class FilteredListView(TemplateView):
         filterset: SearchFilterSet = type(self).filter_selector(request.GET)
         rows = self.decorate(filterset.qs)
         if filterset.search_outcome is not None:
-            page = ranked_page(rows, request.GET.get("page"), PAGE_SIZE)
+            page = ranked_page(rows, request.GET.get("page"), PAGE_SIZE, RANKED_CANDIDATES)
         else:
-            page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+            page = bounded_page(rows, request.GET.get("page"), PAGE_SIZE)
         paginator = page.paginator
         query = request.GET.copy()
         query.pop("page", None)

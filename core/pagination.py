@@ -1,9 +1,16 @@
-"""Pagination that counts in the same query when the rows must all be ranked anyway."""
+"""Pages of long lists that never count more rows than they must.
+
+Counting every match of a broad filter over 100,000 practices costs more than rendering
+the page. A list counts its rows up to a bound (``COUNT_BOUND``, or further when the
+page asked for lies beyond it) and says « plus de 1 000 » past it; a search ranks only
+its most recent matches (``core.search.RANKED_CANDIDATES``) and counts them with the
+same query (COUNT(*) OVER ())."""
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
 MAX_PAGE = 100_000  # beyond, a page number is junk: the last page is shown
+COUNT_BOUND = 1000
 
 
 def _page_number(raw) -> int:
@@ -13,12 +20,49 @@ def _page_number(raw) -> int:
         return 1
 
 
-def ranked_page(queryset: QuerySet, raw_number, per_page: int) -> Page:
+class BoundedPage(Page):
+    """A page whose paginator may have stopped counting: ``more`` says there are rows
+    beyond ``paginator.count``, and the next page is offered even from the last one."""
+
+    more = False
+
+    def has_next(self) -> bool:
+        return super().has_next() or self.more
+
+    def next_page_number(self) -> int:
+        return (
+            self.number + 1 if self.more and not super().has_next() else super().next_page_number()
+        )
+
+
+def _page(rows: list, number: int, paginator: Paginator, more: bool) -> BoundedPage:
+    page = BoundedPage(rows, number, paginator)
+    page.more = more and number == paginator.num_pages
+    paginator.more = more
+    return page
+
+
+def bounded_page(queryset: QuerySet, raw_number, per_page: int, bound: int = COUNT_BOUND):
+    """The requested page and a total counted up to ``bound`` rows (or up to the page
+    asked for, when it lies further): two queries, each stopping early."""
+    number = _page_number(raw_number)
+    limit = max(bound, number * per_page)
+    counted = queryset.order_by()[: limit + 1].count()
+    paginator = Paginator(queryset, per_page)
+    paginator.count = min(counted, limit)
+    more = counted > limit
+    number = min(number, paginator.num_pages)
+    rows = list(queryset[(number - 1) * per_page : number * per_page]) if counted else []
+    return _page(rows, number, paginator, more)
+
+
+def ranked_page(queryset: QuerySet, raw_number, per_page: int, bound: int | None = None):
     """The requested page of a search, and the total, in one query (COUNT(*) OVER ()).
 
-    A search orders by relevance, so PostgreSQL evaluates every match before the first row
-    anyway; counting them in a second query would scan them twice. A page beyond the end
-    falls back to the last one, as ``Paginator.get_page`` does."""
+    A search orders by relevance, so PostgreSQL evaluates every candidate before the
+    first row anyway; counting them in a second query would scan them twice. ``bound``:
+    the candidates were capped at ``bound`` + 1 rows, so a total above it means « more ».
+    A page beyond the end falls back to the last one, as ``Paginator.get_page`` does."""
     number = _page_number(raw_number)
     counted = queryset.annotate(search_total=Window(Count("*")))
     paginator = Paginator(queryset, per_page)
@@ -29,4 +73,10 @@ def ranked_page(queryset: QuerySet, raw_number, per_page: int) -> Page:
         paginator.count = queryset.count()
         number = paginator.num_pages
         rows = list(counted[(number - 1) * per_page : number * per_page]) if paginator.count else []
-    return Page(rows, number, paginator)
+    more = bound is not None and paginator.count > bound
+    if more:
+        paginator.count = bound
+        number = min(number, paginator.num_pages)
+    page = _page(rows, number, paginator, more)
+    page.more = False  # a search shows its ranked candidates only
+    return page

@@ -34,6 +34,7 @@ MAX_VARIANTS = 4  # alternatives of one word, the word itself included
 WORD_RE = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 TOKEN_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 TYPO_SIMILARITY = 0.4
+RANKED_CANDIDATES = 200  # a search ranks at most this many matches (see apply_search)
 # Websearch operators and markup: such a query runs as typed, and is never corrected.
 OPERATORS = re.compile(r'["]|(^|\s)-|\s(or|OR)\s')
 MARKUP = re.compile(r"[<>{}\[\]=]")
@@ -175,10 +176,19 @@ def search_query(text: str) -> SearchQuery:
     return query or SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
-def apply_search(queryset: QuerySet, text: str) -> QuerySet:
-    """Rows whose stored vector matches, annotated with their rank."""
+def apply_search(queryset: QuerySet, text: str, candidates_by: list[str] | None = None) -> QuerySet:
+    """Rows whose stored vector matches, annotated with their rank.
+
+    With ``candidates_by`` (an ordering that an index serves, such as the most recent
+    first), only the first ``RANKED_CANDIDATES`` + 1 matches in that order are ranked:
+    a common word matches tens of thousands of long documents, and ranking them all
+    reads every one. The extra row tells the caller that there are more."""
     query = search_query(text)
-    return queryset.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+    matches = queryset.filter(search_vector=query)
+    if candidates_by:
+        first = matches.order_by(*candidates_by).values("pk")[: RANKED_CANDIDATES + 1]
+        matches = queryset.filter(pk__in=first)
+    return matches.annotate(rank=SearchRank(F("search_vector"), query))
 
 
 # --- Correcting a typo -------------------------------------------------------------------------
@@ -229,21 +239,17 @@ class SearchOutcome:
     corrected: str | None = None
 
 
-def search(queryset: QuerySet, raw: str) -> SearchOutcome:
+def search(queryset: QuerySet, raw: str, candidates_by: list[str] | None = None) -> SearchOutcome:
     """Full-text search with a typo fallback, offered only when it finds something.
-    ``queryset`` is already filtered."""
+    ``queryset`` is already filtered; ``candidates_by``: see ``apply_search``."""
     text = clean_query(raw)
     if not text:
         return SearchOutcome(queryset, "")
-    results = apply_search(queryset, text)
-    if results.exists():
-        return SearchOutcome(results, text)
-    corrected = corrected_query(text)
-    if corrected:
-        better = apply_search(queryset, corrected)
-        if better.exists():
-            return SearchOutcome(better, text, corrected)
-    return SearchOutcome(results, text)
+    if not queryset.filter(search_vector=search_query(text)).exists():
+        corrected = corrected_query(text)
+        if corrected and queryset.filter(search_vector=search_query(corrected)).exists():
+            return SearchOutcome(apply_search(queryset, corrected, candidates_by), text, corrected)
+    return SearchOutcome(apply_search(queryset, text, candidates_by), text)
 
 
 # --- The vocabulary ---------------------------------------------------------------------------

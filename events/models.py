@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import DirectoryEntry
-from core.models import Reviewed
+from core.models import ChoiceLabels, Reviewed
 from reference.models import Commune, Region, Theme
 
 
@@ -29,7 +29,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(ends_at__lt=timezone.now()).order_by("-starts_at", "pk")
 
 
-class Event(models.Model):
+class Event(ChoiceLabels, models.Model):
     """A seminar, a day of production workshops, a network meeting or a webinar."""
 
     class Kind(models.TextChoices):

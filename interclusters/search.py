@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Category, DirectoryEntry, Practice
-from core.search import clean_query, corrected_query, search_query
+from core.search import RANKED_CANDIDATES, clean_query, corrected_query, search_query
 from events.models import Event
 from mementos.models import Memento, Monograph
 
@@ -28,6 +28,7 @@ class Group:
     items: list = field(default_factory=list)
     total: int = 0
     more_url: str = ""
+    more: bool = False  # the total stopped counting at RANKED_CANDIDATES
 
 
 @dataclass
@@ -40,15 +41,26 @@ class SiteSearch:
     def total(self) -> int:
         return sum(group.total for group in self.groups)
 
+    @property
+    def more(self) -> bool:
+        return any(group.more for group in self.groups)
+
 
 def _entries(text: str, query) -> list[Group]:
     """Structures and territories in one query: the best of each category and its
     total, by window functions partitioned by category."""
     by_category = [F("category")]
+    published = DirectoryEntry.objects.published()
+    # Only the first matches of each category in name order are ranked (core.search).
+    candidates = [
+        published.filter(category=category, search_vector=query)
+        .order_by("name", "pk")
+        .values("pk")[: RANKED_CANDIDATES + 1]
+        for category in (Category.STRUCTURE, Category.TERRITORY)
+    ]
     rows = (
-        DirectoryEntry.objects.published()
-        .only("pk", "name", "slug", "category", "kind", "description", "commune_id")
-        .filter(search_vector=query)
+        published.only("pk", "name", "slug", "category", "kind", "description", "commune_id")
+        .filter(pk__in=candidates[0].union(candidates[1], all=True))
         .annotate(
             rank=SearchRank(F("search_vector"), query),
             total=Window(Count("pk"), partition_by=by_category),
@@ -74,7 +86,8 @@ def _entries(text: str, query) -> list[Group]:
     for row in rows:
         group = groups[row.category]
         group.items.append(row)
-        group.total = row.total
+        group.total = min(row.total, RANKED_CANDIDATES)
+        group.more = row.total > RANKED_CANDIDATES
     return list(groups.values())
 
 
@@ -83,36 +96,42 @@ def _kinds(text: str) -> list[tuple[str, object, QuerySet, str]]:
     return [
         ("practices", _("Pratiques"),
          Practice.objects.published().only("pk", "title", "slug", "summary", "kind"),
-         f"{reverse('clusters:practice_list')}?{q}"),
+         f"{reverse('clusters:practice_list')}?{q}", ["-published_at", "pk"]),
         ("mementos", _("Mémentos"),
          Memento.objects.published().only("pk", "number", "title", "slug", "subtitle"),
-         f"{reverse('mementos:list')}?{q}"),
+         f"{reverse('mementos:list')}?{q}", None),
         ("monographs", _("Monographies"),
          Monograph.objects.filter(memento__status=Memento.Status.PUBLISHED)
          .select_related("memento").only("pk", "title", "slug", "summary", "memento__slug",
                                          "memento__number"),
-         f"{reverse('mementos:list')}?{q}"),
+         f"{reverse('mementos:list')}?{q}", None),
         ("events", _("Événements"),
          Event.objects.published().only("pk", "title", "slug", "summary", "starts_at", "kind"),
-         f"{reverse('events:agenda')}?{q}"),
+         f"{reverse('events:agenda')}?{q}", None),
     ]  # fmt: skip
 
 
 def _run(text: str) -> list[Group]:
     query = search_query(text)
     groups = _entries(text, query)
-    for key, label, queryset, more_url in _kinds(text):
+    for key, label, queryset, more_url, candidates_by in _kinds(text):
+        matches = queryset.filter(search_vector=query)
+        if candidates_by:  # a big table: rank only its most recent matches (core.search)
+            first = matches.order_by(*candidates_by).values("pk")[: RANKED_CANDIDATES + 1]
+            matches = queryset.filter(pk__in=first)
         rows = list(
-            queryset.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query), total=Window(Count("pk")))
-            .order_by("-rank", "pk")[:SHOWN]
+            matches.annotate(
+                rank=SearchRank(F("search_vector"), query), total=Window(Count("pk"))
+            ).order_by("-rank", "pk")[:SHOWN]
         )
+        total = rows[0].total if rows else 0
         groups.append(
             Group(
                 key=key,
                 label=label,
                 items=rows,
-                total=rows[0].total if rows else 0,
+                total=min(total, RANKED_CANDIDATES),
+                more=total > RANKED_CANDIDATES,
                 more_url=more_url,
             )
         )

@@ -132,7 +132,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # cache on the portal's PostgreSQL (the page copies, the import previews, the mail
 # server's state), and counters with atomic increments for the rate limits
 # (core.cache). CACHE_URL=redis://… moves both to Redis for larger sites. "local" is
-# each process's own memory, for values that change with a deployment (the demo banner).
+# each process's own memory, for values that change with a deployment (the demo banner)
+# or whose key names what they were computed from (surveys.selectors.question_results).
 CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL:
     CACHES = {"default": env.cache_url_config(CACHE_URL)}

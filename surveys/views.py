@@ -273,11 +273,13 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """The staff's results: participation, every question's figures, free text, themes."""
     survey = get_object_or_404(Survey, slug=slug)
     region, kind, choices = _filters(request)
-    responses = selectors.submitted(survey, region=region, kind=kind)
+    participation = selectors.participation(survey, region=region, kind=kind)
     context = {
         "survey": survey,
-        "participation": selectors.participation(survey, region=region, kind=kind),
-        "sections": selectors.question_results(survey, responses),
+        "participation": participation,
+        "sections": selectors.question_results(
+            survey, region=region, kind=kind, signature=participation["signature"]
+        ),
         "themes": selectors.themes_raised(survey),
         "region": region,
         "kind": kind,
@@ -291,7 +293,6 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 def public_results(request: HttpRequest, slug: str) -> HttpResponse:
     """Aggregates only; any group of fewer than 5 responses is hidden."""
     survey = get_object_or_404(Survey.objects.published_results(), slug=slug)
-    responses = selectors.submitted(survey)
     participation = selectors.participation(survey)
     context = {
         "survey": survey,
@@ -303,7 +304,9 @@ def public_results(request: HttpRequest, slug: str) -> HttpResponse:
         "by_kind": [
             r for r in participation["by_kind"] if r["submitted"] >= selectors.MIN_PUBLIC_GROUP
         ],
-        "sections": selectors.question_results(survey, responses, public=True),
+        "sections": selectors.question_results(
+            survey, public=True, signature=participation["signature"]
+        ),
         "themes": selectors.themes_raised(survey, public=True),
         "minimum": selectors.MIN_PUBLIC_GROUP,
     }

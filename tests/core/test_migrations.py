@@ -31,7 +31,7 @@ def _latest():
 
 
 @REAL_TRANSACTIONS
-def test_a_database_from_before_the_move_keeps_every_row():
+def test_a_database_from_before_the_move_keeps_every_row(reference_data):
     old = _migrate(BEFORE_THE_MOVE)
     Region = old.get_model("clusters", "Region")
     Department = old.get_model("clusters", "Department")

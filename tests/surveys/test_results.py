@@ -6,6 +6,7 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 from openpyxl import load_workbook
 
 from reference.models import Theme
@@ -100,12 +101,36 @@ def test_the_dashboard_runs_the_same_few_queries_whatever_the_number_of_response
 ):
     url = f"/enquetes/{survey.slug}/tableau-de-bord/"
     staff_client.get(url)
-    with django_assert_max_num_queries(12) as few:
+    # The figures computed afresh (nothing kept yet), then read back while no response
+    # changes: both in a fixed number of queries.
+    caches["local"].clear()
+    with django_assert_max_num_queries(16) as computed:
+        staff_client.get(url)
+    with django_assert_max_num_queries(12) as kept:
         staff_client.get(url)
     for n in range(10):
         complete(survey, make_entry(f"Autre cluster {n}", commune=places["lyon"]), questions)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    caches["local"].clear()
+    with django_assert_max_num_queries(len(computed.captured_queries)):
         staff_client.get(url)
+    with django_assert_max_num_queries(len(kept.captured_queries)):
+        staff_client.get(url)
+
+
+def test_the_dashboard_figures_follow_each_new_response(
+    staff_client, survey, questions, answered, places
+):
+    url = f"/enquetes/{survey.slug}/tableau-de-bord/"
+
+    def adherents():
+        page = staff_client.get(url)
+        results = {r.question.code: r for _s, rs in page.context["sections"] for r in rs}
+        return results["adherents"].answered
+
+    before = adherents()
+    assert adherents() == before  # read back as it was
+    complete(survey, make_entry("Nouveau cluster", commune=places["lyon"]), questions)
+    assert adherents() == before + 1
 
 
 def test_drafts_do_not_count_in_the_results(staff_client, survey, questions, answered):
