@@ -42,11 +42,11 @@ def _page(rows: list, number: int, paginator: Paginator, more: bool) -> BoundedP
     return page
 
 
-def bounded_page(queryset: QuerySet, raw_number, per_page: int, bound: int = COUNT_BOUND):
+def bounded_page(queryset: QuerySet, raw_number, per_page: int, bound: int | None = None):
     """The requested page and a total counted up to ``bound`` rows (or up to the page
     asked for, when it lies further): two queries, each stopping early."""
     number = _page_number(raw_number)
-    limit = max(bound, number * per_page)
+    limit = max(COUNT_BOUND if bound is None else bound, number * per_page)
     counted = queryset.order_by()[: limit + 1].count()
     paginator = Paginator(queryset, per_page)
     paginator.count = min(counted, limit)
@@ -74,9 +74,10 @@ def ranked_page(queryset: QuerySet, raw_number, per_page: int, bound: int | None
         number = paginator.num_pages
         rows = list(counted[(number - 1) * per_page : number * per_page]) if paginator.count else []
     more = bound is not None and paginator.count > bound
-    if more:
+    if more:  # the extra candidate only said so: show the ranked ones
         paginator.count = bound
         number = min(number, paginator.num_pages)
+        rows = rows[: max(0, bound - (number - 1) * per_page)]
     page = _page(rows, number, paginator, more)
     page.more = False  # a search shows its ranked candidates only
     return page

@@ -1,0 +1,64 @@
+"""Long lists count only as far as they must, and searches rank only their most recent
+matches: what a visitor sees at the edges."""
+
+import pytest
+
+from core import pagination, search
+from tests.factories.clusters import make_entry, make_practice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def eight_practices():
+    lead = make_entry("Cluster Bois")
+    return [make_practice(f"Scierie partagée {n}", lead=lead) for n in range(8)]
+
+
+def test_a_list_beyond_the_bound_says_more_and_still_pages_on(
+    client, eight_practices, monkeypatch
+):
+    monkeypatch.setattr(pagination, "COUNT_BOUND", 5)
+    monkeypatch.setattr("clusters.views.PAGE_SIZE", 2)
+    first = client.get("/pratiques/")
+    assert first.context["paginator"].more
+    assert "plus de 5" in first.content.decode()
+    # The last page of what was counted still offers the next one...
+    third = client.get("/pratiques/?page=3")
+    assert third.context["page_obj"].has_next()
+    assert 'rel="next"' in third.content.decode()
+    # ...and a page asked beyond the bound is counted up to and shown.
+    fourth = client.get("/pratiques/?page=4")
+    titles = [p.title for p in fourth.context["results"]]
+    assert len(titles) == 2
+    assert not fourth.context["page_obj"].has_next()
+    assert fourth.context["paginator"].count == 8
+    assert not fourth.context["paginator"].more
+
+
+def test_a_list_within_the_bound_gives_its_exact_total(client, eight_practices):
+    page = client.get("/pratiques/")
+    assert page.context["paginator"].count == 8
+    assert not page.context["paginator"].more
+    assert "plus de" not in page.content.decode()
+
+
+def test_a_common_word_ranks_only_its_most_recent_matches(client, eight_practices, monkeypatch):
+    monkeypatch.setattr(search, "RANKED_CANDIDATES", 3)
+    monkeypatch.setattr("clusters.views.RANKED_CANDIDATES", 3)
+    page = client.get("/pratiques/?q=scierie")
+    body = page.content.decode()
+    assert page.context["paginator"].more
+    assert "plus de 3" in body
+    shown = {p.title for p in page.context["results"]}
+    # The three published last, in relevance order.
+    assert shown == {f"Scierie partagée {n}" for n in (5, 6, 7)}
+
+
+def test_the_site_search_says_more_past_the_ranked_matches(client, eight_practices, monkeypatch):
+    monkeypatch.setattr("interclusters.search.RANKED_CANDIDATES", 3)
+    page = client.get("/recherche/?q=scierie")
+    groups = {g.key: g for g in page.context["search"].groups}
+    assert groups["practices"].more
+    assert groups["practices"].total == 3
+    assert "Plus de 3 résultats" in page.content.decode()
