@@ -10,9 +10,10 @@ after every successful form post to a view of its apps (the admin's by the model
 other posts bump every kind, and views marked ``@keeps_content`` none). So a change made
 through any instance retires the pages that show it, and only those: a survey draft
 saved leaves the directory's copies in place. A response that varies on anything else
-than the key is not kept. Copies also expire after PUBLIC_PAGE_CACHE_SECONDS (0 turns
-the cache off), for what changes with the clock alone (an event that starts, a survey
-that closes).
+than the key is not kept. Each process also keeps the versions for a second and the
+copies it used in its own memory, so that a hit runs no query. Copies also expire after
+PUBLIC_PAGE_CACHE_SECONDS (0 turns the cache off), for what changes with the clock alone
+(an event that starts, a survey that closes).
 
 Visitors with a session or pending messages always get a fresh page. A copy keeps no
 CSRF token or CSP nonce: the visitor's own are put back when the copy is served.
@@ -25,7 +26,7 @@ import re
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -38,6 +39,12 @@ from django.utils.cache import patch_vary_headers
 # writes last_login) retires nothing; the form posts of its views do (a sign-up changes
 # the home page's figures), except those marked @keeps_content.
 KINDS = ("directory", "events", "surveys", "mementos", "accounts")
+# Each process keeps the versions a second, and the copies it served or made: a hit then
+# costs no query at all. A change committed elsewhere shows here within VERSIONS_SECONDS;
+# one committed here, at once.
+LOCAL = caches["local"]
+VERSIONS_KEY = "pagecache:versions"
+VERSIONS_SECONDS = 1
 KIND_OF_APP = {
     "clusters": ("directory",),
     # Theme and place names show on every kind of page.
@@ -97,6 +104,7 @@ class _Bump:
         if updated < len(kinds):
             for kind in kinds:
                 ContentVersion.objects.get_or_create(kind=kind, defaults={"counter": 1})
+        LOCAL.delete(VERSIONS_KEY)
 
 
 def content_changed(kinds: tuple[str, ...] | list[str] = KINDS) -> None:
@@ -138,14 +146,16 @@ def connect_signals() -> None:
 
 
 def current_versions(kinds: tuple[str, ...]) -> list[tuple[str, int]]:
-    """The versions of these kinds of content (one query)."""
+    """The versions of these kinds of content: read from the database (one query) at
+    most once every VERSIONS_SECONDS per process, and at once after a change this
+    process committed."""
     from core.models import ContentVersion
 
-    return list(
-        ContentVersion.objects.filter(kind__in=kinds)
-        .order_by("kind")
-        .values_list("kind", "counter")
-    )
+    versions = LOCAL.get(VERSIONS_KEY)
+    if versions is None:
+        versions = dict(ContentVersion.objects.values_list("kind", "counter"))
+        LOCAL.set(VERSIONS_KEY, versions, VERSIONS_SECONDS)
+    return [(kind, versions[kind]) for kind in sorted(kinds) if kind in versions]
 
 
 def _kinds_of_post(request: HttpRequest, view_func) -> tuple[str, ...]:
@@ -219,7 +229,11 @@ class PublicPageCacheMiddleware:
         ):
             return None
         key = self._key(request, kinds)
-        copy = cache.get(key)
+        copy = LOCAL.get(key)
+        if copy is None:
+            copy = cache.get(key)
+            if copy is not None:
+                LOCAL.set(key, copy, settings.PUBLIC_PAGE_CACHE_SECONDS)
         if copy is not None:
             return self._serve(request, copy)
         request._public_page_key = key
@@ -248,6 +262,7 @@ class PublicPageCacheMiddleware:
             "headers": {h: response[h] for h in KEPT_HEADERS if h in response},
         }
         cache.set(key, copy, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        LOCAL.set(key, copy, settings.PUBLIC_PAGE_CACHE_SECONDS)
 
     @staticmethod
     def _serve(request: HttpRequest, copy: dict) -> HttpResponse:

@@ -133,7 +133,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # server's state), and counters with atomic increments for the rate limits
 # (core.cache). CACHE_URL=redis://… moves both to Redis for larger sites. "local" is
 # each process's own memory, for values that change with a deployment (the demo banner)
-# or whose key names what they were computed from (surveys.selectors.question_results).
+# or whose key names what they were computed from (surveys.selectors.question_results,
+# the page copies of core.pagecache).
 CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL:
     CACHES = {"default": env.cache_url_config(CACHE_URL)}
@@ -151,6 +152,8 @@ else:
 CACHES["local"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "interclusters-local",
+    # Page copies (~50 kB) and survey figures: some 100 MB per process at most.
+    "OPTIONS": {"MAX_ENTRIES": env.int("LOCAL_CACHE_MAX_ENTRIES", default=2000)},
 }
 # Anonymous visitors' copies of public pages, retired per kind of content at every
 # change (core.pagecache); 0 turns them off.
