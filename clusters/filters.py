@@ -431,9 +431,7 @@ class PracticeFilter(SearchFilterSet):
     def filter_themes(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(
-            pk__in=Practice.themes.through.objects.filter(theme__in=value).values("practice_id")
-        )
+        return queryset.filter(theme_ids__overlap=[theme.pk for theme in value])
 
     def filter_measures(self, queryset, name, value):
         if not value:

@@ -404,6 +404,9 @@ class Practice(ChoiceLabels, models.Model):
     department_codes = ArrayField(
         models.CharField(max_length=3), default=list, blank=True, editable=False
     )
+    # The themes' ids, kept with the links (clusters.totals): with the regions, a filter
+    # on both is two GIN indexes combined, not a walk through every link of a theme.
+    theme_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PracticeQuerySet.as_manager()
@@ -425,6 +428,7 @@ class Practice(ChoiceLabels, models.Model):
             GinIndex(fields=["search_vector"], name="practice_search_gin"),
             GinIndex(fields=["region_codes"], name="practice_regions_gin"),
             GinIndex(fields=["department_codes"], name="practice_departments_gin"),
+            GinIndex(fields=["theme_ids"], name="practice_themes_gin"),
             GinIndex(OpClass(Unaccented("title"), name="gin_trgm_ops"), name="practice_title_trgm"),
             models.Index(fields=["state", "-published_at"], name="practice_state_published"),
             models.Index(fields=["state", "kind"], name="practice_state_kind"),

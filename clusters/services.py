@@ -38,7 +38,11 @@ from clusters.models import (
     PracticeLink,
     PracticePartner,
 )
-from clusters.totals import themes_of_entries_changed, themes_of_practices_changed
+from clusters.totals import (
+    theme_ids_of_practice,
+    themes_of_entries_changed,
+    themes_of_practices_changed,
+)
 from core.mail import absolute_url, emails_enqueue, staff_recipients
 from core.search import SEARCH_CONFIG, vocabulary_from
 from reference.models import Commune, Department, FundingMeasure, Region, Setting, Theme
@@ -340,6 +344,7 @@ def practices_index(practices) -> None:
         ),
         region_codes=_codes(with_entry, "entry__region__code"),
         department_codes=_codes(with_entry, "entry__department__code"),
+        theme_ids=theme_ids_of_practice(),
     )
     themes = _names(
         Practice.themes.through.objects.filter(practice_id=OuterRef("pk")), "theme__name"

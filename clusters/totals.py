@@ -11,7 +11,10 @@ Bulk loads that bypass the ORM call ``theme_totals_refresh()`` at the end.
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Q
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, pre_delete
 
 from clusters.models import DirectoryEntry, Practice, ThemeTotal
@@ -39,6 +42,25 @@ def theme_totals_refresh(theme_ids: Iterable[int] | None = None) -> None:
     )
 
 
+def theme_ids_of_practice():
+    """The sorted ids of a practice's themes, as an expression over its rows."""
+    return Coalesce(
+        Subquery(
+            Practice.themes.through.objects.filter(practice_id=OuterRef("pk"))
+            .order_by()
+            .annotate(group=Value(1))
+            .values("group")
+            .annotate(ids=ArrayAgg("theme_id", ordering="theme_id"))
+            .values("ids")[:1]
+        ),
+        Value([], output_field=ArrayField(IntegerField())),
+    )
+
+
+def practices_theme_ids_refresh(practice_ids) -> None:
+    Practice.objects.filter(pk__in=practice_ids).update(theme_ids=theme_ids_of_practice())
+
+
 def themes_of_practices_changed(practice_ids) -> None:
     """Their state may have changed: recount the themes they carry (ids or a query)."""
     ids = Practice.themes.through.objects.filter(practice_id__in=practice_ids)
@@ -50,7 +72,17 @@ def themes_of_entries_changed(entry_ids) -> None:
     theme_totals_refresh(set(ids.values_list("theme_id", flat=True)))
 
 
-def _links_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+def _links_changed(sender, instance, action, reverse, pk_set, model, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear") and sender is Practice.themes.through:
+        # The practices' own copy of their themes' ids, for the filters.
+        if not reverse:
+            practices_theme_ids_refresh([instance.pk])
+        elif action != "post_clear":
+            practices_theme_ids_refresh(pk_set or [])
+        else:
+            practices_theme_ids_refresh(getattr(instance, "_practices_cleared", []))
+    if action == "pre_clear" and reverse and sender is Practice.themes.through:
+        instance._practices_cleared = list(instance.practices.values_list("pk", flat=True))
     if action in ("post_add", "post_remove"):
         theme_totals_refresh([instance.pk] if reverse else pk_set or [])
     elif action == "pre_clear":

@@ -66,3 +66,25 @@ def test_a_full_recount_matches_the_kept_totals():
     theme_totals_refresh()
     assert {t.pk: totals(t) for t in themes} == kept
     assert kept[themes[1].pk] == (4, 1)
+
+
+def test_practices_keep_their_themes_ids_for_the_filters(client):
+    wood, water = ThemeFactory(slug="bois"), ThemeFactory(slug="eau")
+    lead = make_entry("Cluster Bois")
+    practice = make_practice("Scierie partagée", lead=lead, themes=[wood])
+
+    def ids():
+        return Practice.objects.get(pk=practice.pk).theme_ids
+
+    assert ids() == [wood.pk]
+    water.practices.add(practice)  # from the theme's side
+    assert ids() == sorted([wood.pk, water.pk])
+    practice.themes.remove(wood)
+    assert ids() == [water.pk]
+    water.practices.clear()
+    assert ids() == []
+    practice.themes.add(wood)
+    # The list filtered by a theme finds it through the kept ids.
+    listed = client.get("/pratiques/?theme=bois").context["results"]
+    assert [p.pk for p in listed] == [practice.pk]
+    assert list(client.get("/pratiques/?theme=eau").context["results"]) == []

@@ -14,6 +14,8 @@ from django.core.management import CommandError, call_command
 from devdata.demo.accounts import DEMO_ACCOUNTS
 from interclusters.models import User
 from reference.models import Theme
+from tests.factories.clusters import make_entry
+from tests.markers import REAL_TRANSACTIONS
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -22,8 +24,9 @@ def test_home_is_in_french_and_shows_figures_read_from_the_database(
     client, directory, django_assert_max_num_queries
 ):
     Theme.objects.create(slug="apiculture", name="Apiculture", position=99)
-    # Figures, latest practices (and their themes), mementos, next events, themes.
-    with django_assert_max_num_queries(7):
+    # The versions of the directory and the accounts (what the figures are kept under),
+    # figures, latest practices (and their themes), mementos, next events, themes.
+    with django_assert_max_num_queries(8):
         response = client.get("/")
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "fr"
@@ -40,6 +43,13 @@ def test_home_is_in_french_and_shows_figures_read_from_the_database(
     assert "Dernières pratiques publiées" in html
     assert "Circuits courts agroalimentaires" in html
     assert "Projet secret" not in html
+
+
+@REAL_TRANSACTIONS
+def test_home_figures_follow_a_change_at_once(client, reference_data, directory):
+    before = client.get("/").context["figures"]["structures"]
+    make_entry("Nouveau pôle", category="structure", kind="pole")  # commits
+    assert client.get("/").context["figures"]["structures"] == before + 1
 
 
 def test_about_page_gives_partners_funding_timeline_and_sources(client, db):
