@@ -19,6 +19,7 @@ from clusters.models import (
     Practice,
     PracticePartner,
 )
+from core.forms import FrozenChoices
 from core.search import SearchOutcome, search
 from reference.models import FundingMeasure, Setting, Theme
 from reference.places import Place, bounding_box, distance_km, place_resolve
@@ -121,9 +122,9 @@ class SearchFilterSet(django_filters.FilterSet):
         self.search_outcome: SearchOutcome | None = None
         regions, departments = place_choices()
         if "region" in self.filters:
-            self.filters["region"].extra["choices"] = regions
+            self.filters["region"].extra["choices"] = FrozenChoices(regions)
         if "departement" in self.filters:
-            self.filters["departement"].extra["choices"] = departments
+            self.filters["departement"].extra["choices"] = FrozenChoices(departments)
         for field in self.form.fields.values():
             field.widget.attrs.setdefault("class", _css_class(field.widget))
 

@@ -3,9 +3,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.links import slug_url
 from core.models import ChoiceLabels, Reviewed
 from core.search import Unaccented
 from reference.models import (
@@ -173,13 +173,17 @@ class DirectoryEntry(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # Set by a search around a commune (clusters.filters); None elsewhere, so that the
+    # cards read it without the template engine's costly failed lookups.
+    distance_km = None
+
     def get_absolute_url(self) -> str:
         name = (
             "clusters:territory_detail"
             if self.category == Category.TERRITORY
             else "clusters:structure_detail"
         )
-        return reverse(name, kwargs={"slug": self.slug})
+        return slug_url(name, slug=self.slug)
 
     @property
     def is_territory(self) -> bool:
@@ -443,7 +447,7 @@ class Practice(ChoiceLabels, models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("clusters:practice_detail", kwargs={"slug": self.slug})
+        return slug_url("clusters:practice_detail", slug=self.slug)
 
     @property
     def is_published(self) -> bool:

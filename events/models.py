@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import DirectoryEntry
+from core.links import slug_url
 from core.models import ChoiceLabels, Reviewed
 from reference.models import Commune, Region, Theme
 
@@ -134,7 +135,7 @@ class Event(ChoiceLabels, models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("events:detail", kwargs={"slug": self.slug})
+        return slug_url("events:detail", slug=self.slug)
 
     @property
     def is_past(self) -> bool:

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import DirectoryEntry, Practice
+from core.links import slug_url
 from reference.models import Theme
 
 
@@ -108,7 +108,7 @@ class Memento(models.Model):
         return _("Mémento n°%(number)s : %(title)s") % {"number": self.number, "title": self.title}
 
     def get_absolute_url(self) -> str:
-        return reverse("mementos:detail", kwargs={"slug": self.slug})
+        return slug_url("mementos:detail", slug=self.slug)
 
     @property
     def is_public(self) -> bool:
@@ -205,9 +205,7 @@ class Monograph(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "mementos:monograph", kwargs={"slug": self.memento.slug, "monograph": self.slug}
-        )
+        return slug_url("mementos:monograph", slug=self.memento.slug, monograph=self.slug)
 
     @property
     def sign_off_requested(self) -> bool:

@@ -5,7 +5,6 @@ import django.contrib.postgres.indexes
 from django.conf import settings
 from django.db import migrations, models
 
-
 FILL = """
 UPDATE clusters_practice p SET theme_ids = t.ids
   FROM (SELECT practice_id, array_agg(theme_id ORDER BY theme_id) AS ids
@@ -15,23 +14,26 @@ UPDATE clusters_practice p SET theme_ids = t.ids
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clusters', '0009_theme_totals'),
-        ('reference', '0003_commune_postcodes'),
+        ("clusters", "0009_theme_totals"),
+        ("reference", "0003_commune_postcodes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='practice',
-            name='theme_ids',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField(), blank=True, default=list, editable=False),
+            model_name="practice",
+            name="theme_ids",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.IntegerField(), blank=True, default=list, editable=False
+            ),
         ),
         # The ids of the themes of the practices already there.
         migrations.RunSQL(FILL, migrations.RunSQL.noop),
         migrations.AddIndex(
-            model_name='practice',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['theme_ids'], name='practice_themes_gin'),
+            model_name="practice",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["theme_ids"], name="practice_themes_gin"
+            ),
         ),
     ]
