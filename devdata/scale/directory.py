@@ -234,7 +234,7 @@ def scale_data_generate(
                 "Des emplois créés et des coopérations durables.", "Un animateur dédié.",
                 "Sous-estimer le temps de la coopération.", state, "", None,
                 now - timedelta(days=rng.randint(0, 3000)) if state == "published" else None,
-                now, now, False, "", "{}", "{}",
+                now, now, False, "", "{}", "{}", "{}",
             )
         )  # fmt: skip
     _copy(
@@ -244,7 +244,7 @@ def scale_data_generate(
             "urban_contribution", "start_year", "end_year", "status", "funding", "results",
             "success_factors", "pitfalls", "state", "rejection_reason", "proposer_id",
             "published_at", "created_at", "updated_at", "rural_urban", "lead_kind",
-            "region_codes", "department_codes",
+            "region_codes", "department_codes", "theme_ids",
         ],
         practice_rows,
     )  # fmt: skip
