@@ -75,9 +75,7 @@ class Urls:
         self.mementos = [m.get_absolute_url() for m in Memento.objects.published()]
         self.monographs = [
             m.get_absolute_url()
-            for m in Monograph.objects.filter(memento__status="published").select_related(
-                "memento"
-            )
+            for m in Monograph.objects.filter(memento__status="published").select_related("memento")
         ]
         self.surveys = list(
             Survey.objects.filter(results_public=True)

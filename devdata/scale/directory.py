@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection, transaction
 
 from clusters import services
-from clusters.totals import theme_totals_refresh
 from clusters.models import STRUCTURE_KINDS, TERRITORY_KINDS, DirectoryEntry, Practice
+from clusters.totals import theme_totals_refresh
 from reference.models import Commune, FundingMeasure, Theme
 
 PREFIX = "scale-"

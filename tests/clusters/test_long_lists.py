@@ -15,9 +15,7 @@ def eight_practices():
     return [make_practice(f"Scierie partagée {n}", lead=lead) for n in range(8)]
 
 
-def test_a_list_beyond_the_bound_says_more_and_still_pages_on(
-    client, eight_practices, monkeypatch
-):
+def test_a_list_beyond_the_bound_says_more_and_still_pages_on(client, eight_practices, monkeypatch):
     monkeypatch.setattr(pagination, "COUNT_BOUND", 5)
     monkeypatch.setattr("clusters.views.PAGE_SIZE", 2)
     first = client.get("/pratiques/")
