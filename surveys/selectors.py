@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.db.models import Aggregate, Avg, Count, F, FloatField, Max, Min, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -265,15 +265,16 @@ def question_results(
     kind: str = "",
     public: bool = False,
     signature: tuple | None = None,
+    share: bool = False,
 ) -> list[tuple[object, list[QuestionResult]]]:
     """Every question's figures. ``public`` hides what fewer than 5 responses would
     reveal, and free text.
 
     The figures are aggregated in SQL over every answer (200,000 at 5,000 responses), a
-    few hundred milliseconds; they are kept in memory under the signature of
-    what they were computed from (how many responses the filters select, when the last
-    one changed, when the survey's questions last changed), so that they are computed
-    again exactly when a response comes in or changes, never served stale."""
+    few hundred milliseconds; they are kept (in memory and in the shared cache) under the
+    signature of what they were computed from (how many responses the filters select,
+    when the last one changed, when the survey's questions last changed), so that they
+    are computed again exactly when a response comes in or changes, never stale."""
     chosen = submitted_lookups(survey, region=region, kind=kind)
     if signature is None:  # participation() gives it with the same filters
         received = Response.objects.filter(**chosen).aggregate(
@@ -288,11 +289,17 @@ def question_results(
             get_language(), count, last and last.timestamp(),
         )
     )  # fmt: skip
-    # Each process keeps its own copy (no query to read or write it): the key changes
-    # with any response, so a copy is never stale, only computed once per process.
-    results = KEPT_RESULTS.get(key)
+    # Each process keeps a copy in memory (no query); the worker computes them after
+    # each submission and leaves them in the shared cache (``share``, surveys.tasks),
+    # where every process finds them. The key changes with any response, so a copy is
+    # never stale.
+    results = None if share else KEPT_RESULTS.get(key)
     if results is None:
-        results = _question_results(survey, chosen, public=public)
+        results = None if share else cache.get(key)
+        if results is None:
+            results = _question_results(survey, chosen, public=public)
+            if share:
+                cache.set(key, results, RESULTS_CACHE_SECONDS)
         KEPT_RESULTS.set(key, results, RESULTS_CACHE_SECONDS)
     return results
 

@@ -212,6 +212,11 @@ def response_submit(*, response: Response, email: str = "") -> tuple[Response, b
     Invitation.objects.filter(survey=response.survey, entry=response.entry_id).update(
         submitted_at=now
     )
+    # The figures change: the worker computes them once committed (surveys.tasks).
+    from surveys.tasks import refresh_results  # the tasks module uses these services
+
+    survey_id = response.survey_id
+    transaction.on_commit(lambda: refresh_results.enqueue(survey_id))
     address = email or (response.invitation.email if response.invitation_id else "")
     if address:
         context = {

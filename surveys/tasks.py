@@ -3,6 +3,7 @@ and the weekly reminders (times are Europe/Paris)."""
 
 from itertools import batched
 
+from django.conf import settings
 from django.tasks import task
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
@@ -10,7 +11,7 @@ from django.utils.translation import ngettext, override
 from clusters.models import DirectoryEntry
 from core.models import EmailBatch
 from core.scheduler import scheduled
-from surveys import services
+from surveys import selectors, services
 from surveys.models import Invitation, Survey
 
 # Written and committed this many at a time, so that the progress page moves and the
@@ -73,3 +74,16 @@ def send_survey_reminders() -> int:
     """Every Monday at 09:00: remind the structures invited to an open survey that have
     not answered, at most once in SURVEY_REMINDER_MIN_DAYS days."""
     return len(services.invitations_remind(invitations=services.reminders_due()))
+
+
+@task
+def refresh_results(survey_id: int) -> None:
+    """After a submission, compute the survey's figures (the dashboard's, and the
+    published results' when public) in every language, so that the next person to look
+    finds them ready instead of waiting for them."""
+    survey = Survey.objects.get(pk=survey_id)
+    for language, _name in settings.LANGUAGES:
+        with override(language):
+            selectors.question_results(survey, share=True)
+            if survey.results_public:
+                selectors.question_results(survey, public=True, share=True)

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from reference.models import Theme
@@ -104,7 +106,7 @@ def test_the_dashboard_runs_the_same_few_queries_whatever_the_number_of_response
     # The figures computed afresh (nothing kept yet), then read back while no response
     # changes: both in a fixed number of queries.
     caches["local"].clear()
-    with django_assert_max_num_queries(16) as computed:
+    with django_assert_max_num_queries(17) as computed:
         staff_client.get(url)
     with django_assert_max_num_queries(12) as kept:
         staff_client.get(url)
@@ -345,3 +347,22 @@ def test_results_and_exports_agree_with_the_demo_responses(staff_client):
     demo_load()
     assert (Response.objects.count(), Answer.objects.count()) == before
     assert Survey.objects.filter(slug__startswith="enquete-").count() == 3
+
+
+def test_after_a_submission_the_worker_computes_the_figures_for_every_process(
+    staff_client, survey, questions, answered, places
+):
+    from surveys import tasks
+
+    url = f"/enquetes/{survey.slug}/tableau-de-bord/"
+    staff_client.get(url)
+    complete(survey, make_entry("Nouveau cluster", commune=places["lyon"]), questions)
+    tasks.refresh_results.call(survey.pk)  # what the worker runs once the submission commits
+    caches["local"].clear()  # another process, with nothing in memory
+    with CaptureQueriesContext(connection) as seen:
+        page = staff_client.get(url)
+    # Read from the shared cache: none of the aggregate queries over the answers ran.
+    assert not [q for q in seen.captured_queries if "percentile_cont" in q["sql"]]
+    assert not [q for q in seen.captured_queries if '"surveys_answerchoice"' in q["sql"]]
+    results = {r.question.code: r for _s, rs in page.context["sections"] for r in rs}
+    assert results["adherents"].answered == 6
