@@ -11,11 +11,11 @@ from django.views.generic import FormView, TemplateView
 from clusters import forms, selectors, services
 from clusters.filters import SearchFilterSet
 from clusters.models import Category
+from core import search
 from core.exportfiles import export_or_defer
 from core.pagecache import public_page
 from core.pagination import bounded_page, ranked_page
 from core.ratelimits import limit_posts
-from core.search import RANKED_CANDIDATES
 from core.text import render_markdown, render_plain
 
 PAGE_SIZE = 20
@@ -32,7 +32,7 @@ class FilteredListView(TemplateView):
         filterset: SearchFilterSet = type(self).filter_selector(request.GET)
         rows = self.decorate(filterset.qs)
         if filterset.search_outcome is not None:
-            page = ranked_page(rows, request.GET.get("page"), PAGE_SIZE, RANKED_CANDIDATES)
+            page = ranked_page(rows, request.GET.get("page"), PAGE_SIZE, search.RANKED_CANDIDATES)
         else:
             page = bounded_page(rows, request.GET.get("page"), PAGE_SIZE)
         paginator = page.paginator

@@ -158,6 +158,12 @@ def current_versions(kinds: tuple[str, ...]) -> list[tuple[str, int]]:
     return [(kind, versions[kind]) for kind in sorted(kinds) if kind in versions]
 
 
+def versions_tag(kinds: tuple[str, ...]) -> str:
+    """The versions of these kinds as a short text, for keys of what depends on them
+    (page copies, figures kept under them): "d12.e4"."""
+    return ".".join(f"{kind[0]}{counter}" for kind, counter in current_versions(kinds))
+
+
 def _kinds_of_post(request: HttpRequest, view_func) -> tuple[str, ...]:
     """The kinds a form post to this view may change: those of the view's app, or in
     the admin those of the model's app; every kind when that is not known."""
@@ -246,8 +252,7 @@ class PublicPageCacheMiddleware:
         varying = [request.get_full_path(), request.LANGUAGE_CODE]
         varying += [request.headers.get(header, "") for header in KEY_HEADERS]
         digest = hashlib.sha256("\n".join(varying).encode()).hexdigest()
-        versions = ".".join(f"{kind[0]}{counter}" for kind, counter in current_versions(kinds))
-        return f"page:{versions}:{digest}"
+        return f"page:{versions_tag(kinds)}:{digest}"
 
     @staticmethod
     def _keep(key: str, response: HttpResponse) -> None:

@@ -186,9 +186,20 @@ def apply_search(queryset: QuerySet, text: str, candidates_by: list[str] | None 
     query = search_query(text)
     matches = queryset.filter(search_vector=query)
     if candidates_by:
-        first = matches.order_by(*candidates_by).values("pk")[: RANKED_CANDIDATES + 1]
-        matches = queryset.filter(pk__in=first)
+        matches = queryset.filter(pk__in=first_matches(matches, candidates_by))
     return matches.annotate(rank=SearchRank(F("search_vector"), query))
+
+
+def first_matches(matches: QuerySet, order_by: list[str]) -> QuerySet:
+    """The ids of the first ``RANKED_CANDIDATES`` + 1 of ``matches`` in ``order_by``, as
+    a subquery: the only ones a search ranks (the extra one says there are more)."""
+    return matches.order_by(*order_by).values("pk")[: RANKED_CANDIDATES + 1]
+
+
+def capped(total: int) -> tuple[int, bool]:
+    """A total counted over the ranked candidates: what to show, and whether there are
+    more matches than were ranked."""
+    return min(total, RANKED_CANDIDATES), total > RANKED_CANDIDATES
 
 
 # --- Correcting a typo -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Category, DirectoryEntry, Practice
-from core.search import RANKED_CANDIDATES, clean_query, corrected_query, search_query
+from core.search import capped, clean_query, corrected_query, first_matches, search_query
 from events.models import Event
 from mementos.models import Memento, Monograph
 
@@ -28,7 +28,7 @@ class Group:
     items: list = field(default_factory=list)
     total: int = 0
     more_url: str = ""
-    more: bool = False  # the total stopped counting at RANKED_CANDIDATES
+    more: bool = False  # more matches than were ranked (core.search.capped)
 
 
 @dataclass
@@ -53,9 +53,7 @@ def _entries(text: str, query) -> list[Group]:
     published = DirectoryEntry.objects.published()
     # Only the first matches of each category in name order are ranked (core.search).
     candidates = [
-        published.filter(category=category, search_vector=query)
-        .order_by("name", "pk")
-        .values("pk")[: RANKED_CANDIDATES + 1]
+        first_matches(published.filter(category=category, search_vector=query), ["name", "pk"])
         for category in (Category.STRUCTURE, Category.TERRITORY)
     ]
     rows = (
@@ -86,8 +84,7 @@ def _entries(text: str, query) -> list[Group]:
     for row in rows:
         group = groups[row.category]
         group.items.append(row)
-        group.total = min(row.total, RANKED_CANDIDATES)
-        group.more = row.total > RANKED_CANDIDATES
+        group.total, group.more = capped(row.total)
     return list(groups.values())
 
 
@@ -117,23 +114,15 @@ def _run(text: str) -> list[Group]:
     for key, label, queryset, more_url, candidates_by in _kinds(text):
         matches = queryset.filter(search_vector=query)
         if candidates_by:  # a big table: rank only its most recent matches (core.search)
-            first = matches.order_by(*candidates_by).values("pk")[: RANKED_CANDIDATES + 1]
-            matches = queryset.filter(pk__in=first)
+            matches = queryset.filter(pk__in=first_matches(matches, candidates_by))
         rows = list(
             matches.annotate(
                 rank=SearchRank(F("search_vector"), query), total=Window(Count("pk"))
             ).order_by("-rank", "pk")[:SHOWN]
         )
-        total = rows[0].total if rows else 0
+        total, more = capped(rows[0].total if rows else 0)
         groups.append(
-            Group(
-                key=key,
-                label=label,
-                items=rows,
-                total=min(total, RANKED_CANDIDATES),
-                more=total > RANKED_CANDIDATES,
-                more_url=more_url,
-            )
+            Group(key=key, label=label, items=rows, total=total, more=more, more_url=more_url)
         )
     return groups
 

@@ -6,7 +6,7 @@ from django.core.cache import caches
 
 from clusters.models import DirectoryEntry, EntryChange, Membership, Practice
 from core.db import count_many
-from core.pagecache import current_versions
+from core.pagecache import versions_tag
 from events.models import Proposal, Registration
 from mementos.models import Memento, MonographReview
 from reference.models import Theme
@@ -19,8 +19,7 @@ def home_key_figures() -> dict[str, int]:
     """The figures the home page shows: counted in one query (some 70 ms over 100,000
     practices), then kept in each process's memory under the versions of the directory
     and of the accounts, which every change of either bumps (core.pagecache)."""
-    versions = current_versions(("accounts", "directory"))
-    key = "home-figures:" + ".".join(f"{kind}{counter}" for kind, counter in versions)
+    key = "home-figures:" + versions_tag(("accounts", "directory"))
     figures = caches["local"].get(key)
     if figures is None:
         figures = _count_home_figures()

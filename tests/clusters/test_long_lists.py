@@ -43,7 +43,6 @@ def test_a_list_within_the_bound_gives_its_exact_total(client, eight_practices):
 
 def test_a_common_word_ranks_only_its_most_recent_matches(client, eight_practices, monkeypatch):
     monkeypatch.setattr(search, "RANKED_CANDIDATES", 3)
-    monkeypatch.setattr("clusters.views.RANKED_CANDIDATES", 3)
     page = client.get("/pratiques/?q=scierie")
     body = page.content.decode()
     assert page.context["paginator"].more
@@ -54,7 +53,7 @@ def test_a_common_word_ranks_only_its_most_recent_matches(client, eight_practice
 
 
 def test_the_site_search_says_more_past_the_ranked_matches(client, eight_practices, monkeypatch):
-    monkeypatch.setattr("interclusters.search.RANKED_CANDIDATES", 3)
+    monkeypatch.setattr(search, "RANKED_CANDIDATES", 3)
     page = client.get("/recherche/?q=scierie")
     groups = {g.key: g for g in page.context["search"].groups}
     assert groups["practices"].more
