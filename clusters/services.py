@@ -39,6 +39,7 @@ from clusters.models import (
     PracticePartner,
 )
 from clusters.totals import (
+    recounted_once,
     theme_ids_of_practice,
     themes_of_entries_changed,
     themes_of_practices_changed,
@@ -172,6 +173,7 @@ def entry_index(entries) -> None:
 
 
 @transaction.atomic
+@recounted_once()
 def entry_save(
     *,
     entry: DirectoryEntry,
@@ -436,6 +438,7 @@ def _practice_entry_ids(practice: Practice) -> list[int]:
 
 
 @transaction.atomic
+@recounted_once()
 def practice_save(
     *,
     practice: Practice,

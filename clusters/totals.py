@@ -6,10 +6,13 @@ every render. Instead each write recounts only the themes it touched, in its own
 transaction: a change of themes (the ``m2m_changed`` signal, which sees the themes
 removed as well as those added), a change of state or publication (the services'
 ``practices_index`` and ``entry_index`` call ``themes_of_*_changed``), a deletion.
-Bulk loads that bypass the ORM call ``theme_totals_refresh()`` at the end.
+Bulk loads that bypass the ORM call ``theme_totals_refresh()`` at the end. The services
+that write several of these at once recount once, at the end (``recounted_once``).
 """
 
+import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
@@ -20,9 +23,36 @@ from django.db.models.signals import m2m_changed, post_delete, pre_delete
 from clusters.models import DirectoryEntry, Practice, ThemeTotal
 from reference.models import Theme
 
+_batch = threading.local()
+
+
+@contextmanager
+def recounted_once():
+    """Within this block (a service that sets themes, then reindexes), the themes its
+    writes touch are recounted once, at the end, instead of at each step. Also a
+    decorator; nested blocks recount with the outermost."""
+    if getattr(_batch, "ids", None) is not None:
+        yield
+        return
+    _batch.ids, _batch.every = set(), False
+    try:
+        yield
+        ids, every = _batch.ids, _batch.every
+    finally:
+        _batch.ids = None
+    if every or ids:
+        theme_totals_refresh(None if every else ids)
+
 
 def theme_totals_refresh(theme_ids: Iterable[int] | None = None) -> None:
-    """Recount the totals of these themes (all of them when None), in one statement."""
+    """Recount the totals of these themes (all of them when None), in one statement;
+    inside ``recounted_once``, at the end of the block."""
+    if getattr(_batch, "ids", None) is not None:
+        if theme_ids is None:
+            _batch.every = True
+        else:
+            _batch.ids.update(theme_ids)
+        return
     themes = Theme.objects.all() if theme_ids is None else Theme.objects.filter(
         pk__in=list(theme_ids)
     )  # fmt: skip

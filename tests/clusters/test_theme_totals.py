@@ -1,6 +1,8 @@
 """The totals per theme that the themes pages show are kept up to date by every write."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clusters import services
 from clusters.models import Practice, ThemeTotal
@@ -88,3 +90,15 @@ def test_practices_keep_their_themes_ids_for_the_filters(client):
     listed = client.get("/pratiques/?theme=bois").context["results"]
     assert [p.pk for p in listed] == [practice.pk]
     assert list(client.get("/pratiques/?theme=eau").context["results"]) == []
+
+
+def test_a_save_that_changes_themes_recounts_them_once():
+    wood, water, air = (ThemeFactory(slug=slug) for slug in ("bois", "eau", "air"))
+    lead = make_entry("Cluster Bois", themes=[wood])
+    practice = make_practice("Scierie partagée", lead=lead, themes=[wood, water])
+    with CaptureQueriesContext(connection) as seen:
+        services.practice_save(practice=Practice.objects.get(pk=practice.pk), themes=[air])
+    # Themes removed, themes added, then the reindex: one recount of the three at the end.
+    recounts = [q for q in seen.captured_queries if "clusters_themetotal" in q["sql"]]
+    assert len(recounts) == 1
+    assert (totals(wood), totals(water), totals(air)) == ((0, 1), (0, 0), (1, 0))
