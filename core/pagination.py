@@ -67,16 +67,14 @@ def ranked_page(queryset: QuerySet, raw_number, per_page: int, bound: int | None
     counted = queryset.annotate(search_total=Window(Count("*")))
     paginator = Paginator(queryset, per_page)
     rows = list(counted[(number - 1) * per_page : number * per_page])
-    if rows:
-        paginator.count = rows[0].search_total
-    else:
-        paginator.count = queryset.count()
+    total = rows[0].search_total if rows else queryset.count()
+    more = bound is not None and total > bound
+    paginator.count = bound if more else total
+    if not rows or number > paginator.num_pages:
+        # Past the end (or into the extra candidate that only says "more"): the last page.
         number = paginator.num_pages
-        rows = list(counted[(number - 1) * per_page : number * per_page]) if paginator.count else []
-    more = bound is not None and paginator.count > bound
+        rows = list(counted[(number - 1) * per_page : number * per_page]) if total else []
     if more:  # the extra candidate only said so: show the ranked ones
-        paginator.count = bound
-        number = min(number, paginator.num_pages)
         rows = rows[: max(0, bound - (number - 1) * per_page)]
     page = _page(rows, number, paginator, more)
     page.more = False  # a search shows its ranked candidates only

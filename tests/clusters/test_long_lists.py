@@ -59,3 +59,22 @@ def test_the_site_search_says_more_past_the_ranked_matches(client, eight_practic
     assert groups["practices"].more
     assert groups["practices"].total == 3
     assert "Plus de 3 résultats" in page.content.decode()
+
+
+@pytest.mark.parametrize("asked", ["2", "3", "50"])
+def test_a_page_past_the_ranked_matches_shows_the_last_ranked_page(
+    client, eight_practices, monkeypatch, asked
+):
+    # Four ranked matches on pages of two: the extra candidate (the fifth, which only
+    # says there are more) would open a third page; it is never shown.
+    monkeypatch.setattr(search, "RANKED_CANDIDATES", 4)
+    monkeypatch.setattr("clusters.views.PAGE_SIZE", 2)
+    first = client.get("/pratiques/?q=scierie")
+    ranked = [p.title for p in first.context["results"]]
+    page = client.get(f"/pratiques/?q=scierie&page={asked}")
+    assert page.context["page_obj"].number == 2
+    shown = [p.title for p in page.context["results"]]
+    assert len(shown) == 2
+    assert not set(shown) & set(ranked)
+    assert set(shown + ranked) == {f"Scierie partagée {n}" for n in (4, 5, 6, 7)}
+    assert not page.context["page_obj"].has_next()
