@@ -2,9 +2,11 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.accounts import has_verified_email
 from core.links import slug_url
 from core.models import ChoiceLabels, Reviewed
 from core.search import Unaccented
@@ -239,6 +241,13 @@ class Territory(DirectoryEntry):
         super().save(*args, **kwargs)
 
 
+UNVERIFIED_MEMBER = _(
+    "Cette personne n'a pas encore confirmé son adresse e-mail : elle pourra être rattachée "
+    "à une structure une fois l'adresse confirmée (lien envoyé à l'inscription, ou depuis "
+    "« Mon espace »)."
+)
+
+
 class Membership(models.Model):
     """A person's link to a structure or territory: a representative may edit its entry."""
 
@@ -270,6 +279,11 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.entry} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self._state.adding and self.user_id and not has_verified_email(self.user):
+            raise ValidationError({"user": UNVERIFIED_MEMBER})
 
 
 class EntryChange(Reviewed):

@@ -31,6 +31,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from clusters.models import (
+    UNVERIFIED_MEMBER,
     DirectoryEntry,
     EntryChange,
     Membership,
@@ -44,6 +45,7 @@ from clusters.totals import (
     themes_of_entries_changed,
     themes_of_practices_changed,
 )
+from core.accounts import has_verified_email
 from core.mail import absolute_url, emails_enqueue, staff_recipients
 from core.search import SEARCH_CONFIG, vocabulary_from
 from reference.models import Commune, Department, FundingMeasure, Region, Setting, Theme
@@ -226,7 +228,10 @@ def entries_apply_suggested_setting(*, entry_ids: list[int]) -> int:
 
 @transaction.atomic
 def membership_add(*, user, entry: DirectoryEntry, role: str = Membership.Role.REPRESENTATIVE):
-    """Link a person to a structure or territory (a representative may edit its entry)."""
+    """Link a person to a structure or territory (a representative may edit its entry);
+    only once they have confirmed their address."""
+    if not has_verified_email(user):
+        raise ValidationError({"user": UNVERIFIED_MEMBER})
     membership, _ = Membership.objects.update_or_create(
         user=user, entry=entry, defaults={"role": role}
     )

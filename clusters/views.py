@@ -12,6 +12,7 @@ from clusters import forms, selectors, services
 from clusters.filters import SearchFilterSet
 from clusters.models import Category
 from core import search
+from core.accounts import VerifiedEmailRequiredMixin
 from core.exportfiles import export_or_defer
 from core.pagecache import public_page
 from core.pagination import bounded_page, ranked_page
@@ -226,7 +227,7 @@ def practice_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @limit_posts("proposal", "PROPOSAL_RATE", key="user_or_ip")
-class PracticeProposeView(LoginRequiredMixin, TemplateView):
+class PracticeProposeView(LoginRequiredMixin, VerifiedEmailRequiredMixin, TemplateView):
     template_name = "clusters/practice_propose.html"
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -263,7 +264,7 @@ class PracticeProposeView(LoginRequiredMixin, TemplateView):
         return redirect("accounts:dashboard")
 
 
-class EntryEditView(LoginRequiredMixin, FormView):
+class EntryEditView(LoginRequiredMixin, VerifiedEmailRequiredMixin, FormView):
     """A representative proposes changes to their entry; staff approve them."""
 
     template_name = "clusters/entry_edit.html"

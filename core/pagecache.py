@@ -219,9 +219,11 @@ class PublicPageCacheMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
-            # Switching language changes nothing either.
+            # Switching language, signing in, enrolling a second factor… (Django's
+            # language view and every django-allauth view) change nothing either.
+            module = getattr(view_func, "__module__", "") or ""
             keeps = _marked(view_func, "keeps_content") or (
-                view_func.__module__ == "django.views.i18n"
+                module == "django.views.i18n" or module.startswith("allauth.")
             )
             request._post_kinds = () if keeps else _kinds_of_post(request, view_func)
             return None

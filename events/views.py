@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from clusters import selectors as clusters_selectors
 from clusters.models import DirectoryEntry
+from core.accounts import VerifiedEmailRequiredMixin
 from core.exportfiles import export_or_defer
 from core.pagecache import public_page
 from core.ratelimits import limit_posts
@@ -95,7 +96,7 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @limit_posts("registration", "REGISTRATION_RATE", key="user_or_ip")
-class RegisterView(LoginRequiredMixin, TemplateView):
+class RegisterView(LoginRequiredMixin, VerifiedEmailRequiredMixin, TemplateView):
     """Register to an event, or change one's registration."""
 
     template_name = "events/register.html"
@@ -234,7 +235,7 @@ def cancel_mine(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @limit_posts("proposal", "PROPOSAL_RATE", key="user_or_ip")
-class ProposalCreateView(LoginRequiredMixin, TemplateView):
+class ProposalCreateView(LoginRequiredMixin, VerifiedEmailRequiredMixin, TemplateView):
     template_name = "events/proposal_form.html"
 
     def load(self):

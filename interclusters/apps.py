@@ -8,6 +8,13 @@ class InterclustersConfig(AppConfig):
     name = "interclusters"
     verbose_name = _("Comptes et site")
 
+    def ready(self) -> None:
+        from allauth.account.signals import password_reset
+
+        from interclusters import services
+
+        password_reset.connect(services.address_confirmed_by_reset, dispatch_uid="reset-verifies")
+
 
 class StaticFilesConfig(BaseStaticFilesConfig):
     """Django's static files, minus the third-party files the portal never serves: the

@@ -6,7 +6,6 @@ development. Without ``DATABASE_URL`` the project-local PostgreSQL cluster that 
 starts is used.
 """
 
-from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -71,7 +70,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "bootstrap",
-    "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "reversion",
     "django_tasks_db",
 ]
@@ -94,9 +95,12 @@ MIDDLEWARE = [
     "core.pagecache.PublicPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last, as django-axes asks: it turns a lockout into the lockout page.
-    "axes.middleware.AxesMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Staff without a second factor reach only the pages that enrol one.
+    "interclusters.accounts.StaffSecondFactorMiddleware",
+    "interclusters.accounts.AccountFormStatusMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
@@ -188,9 +192,8 @@ OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 
 AUTH_USER_MODEL = "interclusters.User"
 AUTHENTICATION_BACKENDS = [
-    # django-axes first: it refuses sign-in attempts while a lockout is in force.
-    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -201,23 +204,59 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 
-# Brute-force protection on sign-in (django-axes): five failures for one account from
-# one address lock that pair out for a quarter of an hour.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
-AXES_USERNAME_FORM_FIELD = "username"
-AXES_VERBOSE = False
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-# Lockouts see the client's address as the rate limits do, behind PROXY_COUNT proxies.
-AXES_CLIENT_IP_CALLABLE = "core.ratelimits.client_ip"
+
+# Accounts (django-allauth): the email address is the identifier and must be verified
+# before a person registers for an event, proposes a practice or represents a structure.
+ACCOUNT_ADAPTER = "interclusters.accounts.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "interclusters.forms.SignUpForm",
+    "login": "interclusters.forms.SignInForm",
+    "reset_password": "interclusters.forms.ResetPasswordForm",
+}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per account; a new one is verified first
+ACCOUNT_MAX_EMAIL_ADDRESSES = 2
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True  # before changing the address or the password
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Interclusters] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Counted in the shared cache, so every process and instance sees the same counts. A
+# successful password reset clears the failed sign-ins of its address.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_FAILURE_MINUTES = env.int("LOGIN_FAILURE_MINUTES", default=15)
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": f"20/m/ip,{LOGIN_FAILURE_LIMIT}/{LOGIN_FAILURE_MINUTES}m/key",
+    "signup": env.str("SIGN_UP_RATE", default="10/h/ip"),
+    "reset_password": "10/m/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key,10/h/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Two-factor authentication: staff must enrol an authenticator app (TOTP); recovery
+# codes are made with it; a security key (WebAuthn) is an option.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Interclusters"
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 # Internationalisation: French first, English available.
 LANGUAGE_CODE = "fr"
@@ -300,6 +339,23 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Powerful browser features the portal never uses are refused to every page and frame;
+# security keys (WebAuthn) only to the portal itself.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "publickey-credentials-get": ["self"],
+    "publickey-credentials-create": ["self"],
+}
 if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
     # Only behind a reverse proxy that sets this header itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -334,7 +390,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
-        "axes": {"level": "WARNING"},
     },
 }
 
@@ -343,8 +398,6 @@ CSRF_FAILURE_VIEW = "interclusters.views.csrf_failure"
 # Rate limits (django-ratelimit, counted in the shared cache): beyond them a 429 page.
 RATELIMIT_VIEW = "interclusters.views.rate_limited"
 SURVEY_TOKEN_RATE = env.str("SURVEY_TOKEN_RATE", default="60/m")
-SIGN_IN_RATE = env.str("SIGN_IN_RATE", default="20/m")  # per address; axes locks an account
-SIGN_UP_RATE = env.str("SIGN_UP_RATE", default="10/h")
 REGISTRATION_RATE = env.str("REGISTRATION_RATE", default="30/h")  # per person
 PROPOSAL_RATE = env.str("PROPOSAL_RATE", default="20/h")  # calls and practices, per person
 

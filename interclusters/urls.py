@@ -1,5 +1,6 @@
+from allauth.account import views as allauth_views
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,8 @@ from interclusters import views
 from interclusters.sitemaps import SITEMAPS
 
 SITEMAP_CACHE_SECONDS = 60 * 60
+# django-allauth answers its rate limits with this view.
+handler429 = "interclusters.views.account_rate_limited"
 
 admin.site.site_header = _("Interclusters — administration")
 admin.site.site_title = _("Administration Interclusters")
@@ -16,30 +19,30 @@ admin.site.index_title = _("Back-office du programme")
 
 account_patterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
-    path("connexion/", views.SignInView.as_view(), name="login"),
-    path("deconnexion/", views.SignOutView.as_view(), name="logout"),
-    path("inscription/", views.SignUpView.as_view(), name="signup"),
     path("profil/", views.ProfileView.as_view(), name="profile"),
     path("mes-donnees.json", views.personal_data, name="personal_data"),
     path("supprimer/", views.AccountDeleteView.as_view(), name="delete"),
-    path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
-    path("mot-de-passe/oublie/", views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "mot-de-passe/oublie/envoye/",
-        auth_views.PasswordResetDoneView.as_view(),
-        name="password_reset_done",
-    ),
-    path(
-        "mot-de-passe/nouveau/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
-    path(
-        "mot-de-passe/nouveau/termine/",
-        auth_views.PasswordResetCompleteView.as_view(),
-        name="password_reset_complete",
-    ),
 ]
+
+# django-allauth's pages keep their names; the main ones get French addresses. Listed
+# after allauth's own, they are the ones reverse() gives (the English ones still answer).
+allauth_french = [
+    path("connexion/", allauth_views.login, name="account_login"),
+    path("deconnexion/", allauth_views.logout, name="account_logout"),
+    path("inscription/", allauth_views.signup, name="account_signup"),
+    path("mot-de-passe/", allauth_views.password_change, name="account_change_password"),
+    path("mot-de-passe/oublie/", allauth_views.password_reset, name="account_reset_password"),
+    path("adresse/", allauth_views.email, name="account_email"),
+    path(
+        "confirmation/",
+        allauth_views.email_verification_sent,
+        name="account_email_verification_sent",
+    ),  # fmt: skip
+]
+
+# One door: the admin's own sign-in page sends to the portal's (rate limits, second
+# factor); a signed-in person without staff rights gets a 403.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -67,6 +70,8 @@ urlpatterns = [
     path("themes/", views.theme_list, name="theme_list"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme_detail"),
     path("compte/", include((account_patterns, "accounts"))),
+    path("compte/", include("allauth.urls")),
+    path("compte/", include(allauth_french)),
     path("", include("reference.urls")),
     path("", include("clusters.urls")),
     path("", include("events.urls")),

@@ -1,8 +1,8 @@
 """Site-wide pages: home, about, legal pages, accounts ("Mon espace"), health check."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.contrib.auth import login, logout
-from django.contrib.auth import views as auth_views
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -10,16 +10,17 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from clusters import selectors as clusters_selectors
-from core.pagecache import keeps_content, public_page
-from core.ratelimits import describe, limit_posts
+from core.accounts import has_verified_email
+from core.pagecache import public_page
+from core.ratelimits import describe
 from events import selectors as events_selectors
-from interclusters import forms, selectors, services, themes
+from interclusters import accounts, forms, selectors, services, themes
 from interclusters.search import site_search
 from mementos import selectors as mementos_selectors
 from reference.models import Theme
@@ -78,50 +79,6 @@ class PageView(TemplateView):
     """A static page of the site (about, legal notice, privacy, accessibility)."""
 
 
-@limit_posts("sign-up", "SIGN_UP_RATE")
-class SignUpView(InvalidFormStatusMixin, FormView):
-    template_name = "registration/signup.html"
-    form_class = forms.SignUpForm
-    success_url = reverse_lazy("accounts:dashboard")
-
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.is_authenticated:
-            return redirect("accounts:dashboard")
-        return super().dispatch(request, *args, **kwargs)
-
-    def form_valid(self, form: forms.SignUpForm) -> HttpResponse:
-        data = form.cleaned_data
-        try:
-            user = services.user_create(
-                email=data["email"],
-                password=data["password1"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                organisation_name=data["organisation_name"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(self.request, _("Bienvenue ! Votre compte est créé."))
-        return super().form_valid(form)
-
-
-@limit_posts("sign-in", "SIGN_IN_RATE")
-@keeps_content
-class SignInView(InvalidFormStatusMixin, auth_views.LoginView):
-    form_class = forms.SignInForm
-    redirect_authenticated_user = True
-
-
-@keeps_content
-class SignOutView(auth_views.LogoutView):
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = super().post(request, *args, **kwargs)
-        messages.info(request, _("Vous êtes déconnecté."))
-        return response
-
-
 class DashboardView(LoginRequiredMixin, TemplateView):
     """ "Mon espace": everything of the signed-in person's, block by block."""
 
@@ -137,6 +94,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "my_proposals": events_selectors.member_proposals(user),
             "my_surveys": surveys_selectors.surveys_for_member(user),
             "my_reviews": mementos_selectors.monographs_to_review(user),
+            "email_verified": has_verified_email(user),
         }
 
 
@@ -155,7 +113,6 @@ class ProfileView(LoginRequiredMixin, InvalidFormStatusMixin, FormView):
                 user=self.request.user,
                 first_name=data["first_name"],
                 last_name=data["last_name"],
-                email=data["email"],
                 organisation_name=data["organisation_name"],
             )
         except ValidationError as error:
@@ -165,15 +122,13 @@ class ProfileView(LoginRequiredMixin, InvalidFormStatusMixin, FormView):
         return super().form_valid(form)
 
 
-@limit_posts("account-delete", "SIGN_IN_RATE")
+@method_decorator(reauthentication_required, name="dispatch")
 class AccountDeleteView(LoginRequiredMixin, InvalidFormStatusMixin, FormView):
-    """A person deletes their account (password asked again)."""
+    """A person deletes their account, after proving their password (or second factor)
+    again within the last minutes."""
 
     template_name = "interclusters/account_delete.html"
     form_class = forms.AccountDeleteForm
-
-    def get_form_kwargs(self) -> dict:
-        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form: forms.AccountDeleteForm) -> HttpResponse:
         user = self.request.user
@@ -187,33 +142,6 @@ class AccountDeleteView(LoginRequiredMixin, InvalidFormStatusMixin, FormView):
             self.request, _("Votre compte est supprimé. Merci d'avoir participé au programme.")
         )
         return redirect("home")
-
-
-@keeps_content
-class PasswordChangeView(InvalidFormStatusMixin, auth_views.PasswordChangeView):
-    form_class = forms.PasswordChangeForm
-    success_url = reverse_lazy("accounts:dashboard")
-
-    def form_valid(self, form) -> HttpResponse:
-        response = super().form_valid(form)
-        messages.success(self.request, _("Votre mot de passe est modifié."))
-        return response
-
-
-@keeps_content
-class PasswordResetView(InvalidFormStatusMixin, auth_views.PasswordResetView):
-    form_class = forms.PasswordResetForm
-    email_template_name = "emails/password_reset.txt"
-    html_email_template_name = "emails/password_reset.html"
-    subject_template_name = "emails/password_reset_subject.txt"
-    success_url = reverse_lazy("accounts:password_reset_done")
-    extra_email_context = {"site_name": gettext_lazy("Interclusters")}
-
-
-@keeps_content
-class PasswordResetConfirmView(InvalidFormStatusMixin, auth_views.PasswordResetConfirmView):
-    form_class = forms.SetPasswordForm
-    success_url = reverse_lazy("accounts:password_reset_complete")
 
 
 @login_required
@@ -243,6 +171,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
     """The 429 page, saying which limit was reached and the longest wait."""
     return render(request, "429.html", describe(getattr(exception, "rate", "") or ""), status=429)
+
+
+def account_rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
+    """The 429 page of django-allauth's limits (sign-up, reset…), naming the limit."""
+    return render(request, "429.html", describe(accounts.reached_rate(request)), status=429)
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:

@@ -41,7 +41,7 @@ class AnswerView(View):
             self.mode = "preview"
         else:
             if not request.user.is_authenticated:
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+                return redirect(f"{reverse('account_login')}?next={request.path}")
             self.access = selectors.access_for_representative(
                 user=request.user, survey_slug=kwargs["slug"], entry_slug=kwargs["entry"]
             )

@@ -7,6 +7,15 @@ site show its "demo data" banner.
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import caches
@@ -22,6 +31,15 @@ from interclusters.selectors import DEMO_CACHE_KEY
 
 # Public on purpose: printed by `make run` so that anyone trying the portal can sign in.
 DEMO_PASSWORD = "interclusters-demo"  # noqa: S105
+# The demo staff's authenticator-app key (base32), public on purpose as well: add it to an
+# authenticator app, or run `manage.py demo_code` for the code of the moment.
+DEMO_TOTP_SECRET = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"  # noqa: S105
+
+
+def demo_totp_code() -> str:
+    """The code an authenticator app holding DEMO_TOTP_SECRET shows now."""
+    counter = next(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
 
 
 @dataclass(frozen=True)
@@ -87,6 +105,16 @@ def demo_accounts_load() -> dict[str, User]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        # Demo addresses are confirmed, and demo staff have their second factor.
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"primary": True, "verified": True}
+        )
+        if (
+            account.staff
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+            RecoveryCodes.activate(user)
         if account.staff:
             user.groups.add(team)
         if account.publisher:

@@ -31,9 +31,16 @@ def assert_accessible(page: Page) -> None:
         )
 
 
-def sign_in(page: Page, email: str, password: str) -> None:
+def sign_in(page: Page, email: str, password: str, *, then: str = r"/compte/$") -> None:
+    """Sign in through the portal's page; staff type their authenticator app's code."""
+    from tests.factories.accounts import totp_code
+
     page.goto("/compte/connexion/")
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(re.compile(r"/compte/$"))
+    page.wait_for_url(re.compile(r"/compte/(2fa/authenticate/)?$|" + then))
+    if "/2fa/authenticate/" in page.url:
+        page.get_by_label("Code").fill(totp_code())
+        page.locator("form[action='/compte/2fa/authenticate/'] button[type=submit]").click()
+    page.wait_for_url(re.compile(then))

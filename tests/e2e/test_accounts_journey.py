@@ -6,12 +6,21 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import E2E, assert_accessible, sign_in
-from tests.factories.accounts import PASSWORD, UserFactory
+from tests.factories.accounts import PASSWORD, UserFactory, totp_code
+from tests.factories.events import make_event
 
 pytestmark = E2E
 
 
-def test_sign_up_sign_in_mon_espace_sign_out(page):
+def mailed_link(pattern: str, to: str) -> str:
+    message = [m for m in mail.outbox if m.to == [to]][-1]
+    link = re.search(r"https?://[^/\s]+(" + pattern + r")", message.body)
+    assert link, message.body
+    return link.group(1)
+
+
+def test_sign_up_confirm_the_address_then_register_for_an_event(page):
+    event = make_event("Rencontres ville–campagne", workshops=(("Atelier bois", 10),))
     page.goto("/")
     assert_accessible(page)
     page.get_by_role("link", name="Créer un compte").first.click()
@@ -23,56 +32,75 @@ def test_sign_up_sign_in_mon_espace_sign_out(page):
     page.get_by_role("textbox", name="Nom", exact=True).fill("Moreau")
     page.get_by_label("Adresse e-mail").fill("lea.moreau@exemple.fr")
     page.get_by_label("Structure (facultatif)").fill("PETR du Pays de Langres")
-    page.get_by_role("textbox", name="Mot de passe", exact=True).fill("coopération-rurale-2015")
-    page.get_by_label("Confirmation du mot de passe").fill("autre-chose-2015")
+    passwords = page.locator("input[type=password]")
+    passwords.nth(0).fill("coopération-rurale-2015")
+    passwords.nth(1).fill("autre-chose-2015")
     page.get_by_role("button", name="Créer mon compte").click()
-    expect(page.get_by_role("alert")).to_contain_text(
-        "Les deux mots de passe ne sont pas identiques."
-    )
+    expect(page.get_by_role("alert").first).to_contain_text("deux fois le même mot de passe")
     expect(page.get_by_label("Prénom")).to_have_value("Léa")
     expect(page.get_by_label("Structure (facultatif)")).to_have_value("PETR du Pays de Langres")
     assert_accessible(page)
 
-    page.get_by_role("textbox", name="Mot de passe", exact=True).fill("coopération-rurale-2015")
-    page.get_by_label("Confirmation du mot de passe").fill("coopération-rurale-2015")
+    passwords.nth(0).fill("coopération-rurale-2015")
+    passwords.nth(1).fill("coopération-rurale-2015")
     page.get_by_role("button", name="Créer mon compte").click()
     expect(page).to_have_url(re.compile("/compte/$"))
     expect(page.get_by_role("heading", name="Mon espace")).to_be_visible()
-    expect(page.get_by_text("Bienvenue ! Votre compte est créé.")).to_be_visible()
+    expect(page.get_by_text("à confirmer")).to_be_visible()
     assert_accessible(page)
+
+    # Not yet: the address must be confirmed first.
+    response = page.goto(f"/agenda/{event.slug}/inscription/")
+    assert response.status == 403
+    expect(page.get_by_role("heading", name="Vérifiez votre adresse e-mail")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(mailed_link(r"/compte/confirm-email/\S+/", "lea.moreau@exemple.fr"))
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirmer").click()
+    expect(page.get_by_text("confirmée").first).to_be_visible()
+
+    page.goto(f"/agenda/{event.slug}/inscription/")
+    page.get_by_role("radio", name=re.compile("^Atelier bois")).check()
+    page.get_by_role("checkbox", name=re.compile("J'accepte")).check()
+    page.get_by_role("button", name="M'inscrire").click()
+    expect(page.get_by_text("Inscription confirmée.")).to_be_visible()
 
     page.get_by_role("button", name="Se déconnecter").click()
-    expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
-
-    page.get_by_role("link", name="Se connecter").click()
-    assert_accessible(page)
-    page.get_by_label("Adresse e-mail").fill("LEA.MOREAU@exemple.fr")
-    page.get_by_label("Mot de passe").fill("coopération-rurale-2015")
-    page.get_by_role("button", name="Se connecter").click()
-    expect(page).to_have_url(re.compile("/compte/$"))
+    sign_in(page, "LEA.MOREAU@exemple.fr", "coopération-rurale-2015")
     expect(page.get_by_text("lea.moreau@exemple.fr")).to_be_visible()
 
-    page.get_by_role("link", name="À propos", exact=True).click()
-    expect(page.get_by_role("heading", name="Financement")).to_be_visible()
-    assert_accessible(page)
 
-
-def test_password_reset_mail_link_lets_the_person_back_in(page):
+def test_five_failures_lock_then_a_password_reset_lets_the_person_back_in(page):
     user = UserFactory(email="paul.roche@exemple.fr")
     page.goto("/compte/connexion/")
+    for left in (4, 3, 2, 1):
+        page.get_by_label("Adresse e-mail").fill(user.email)
+        page.get_by_label("Mot de passe").fill("pas-le-bon")
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("alert").first).to_contain_text(f"Il vous reste {left} tentative")
+    page.get_by_label("Mot de passe").fill("pas-le-bon")
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("alert").first).to_contain_text("bloquée pendant encore 15 minutes")
+    assert_accessible(page)
+
     page.get_by_role("link", name="Mot de passe oublié ?").click()
     page.get_by_label("Adresse e-mail").fill("paul.roche@exemple.fr")
-    page.get_by_role("button", name="Recevoir le lien").click()
-    expect(page.get_by_role("heading", name="Vérifiez votre messagerie")).to_be_visible()
+    page.get_by_role("button", name=re.compile("Réinitialiser|Recevoir")).click()
+    expect(page).to_have_url(re.compile("/compte/password/reset/done/$"))
+    assert_accessible(page)
 
-    assert len(mail.outbox) == 1
-    link = re.search(r"https?://\S+/compte/mot-de-passe/nouveau/\S+/", mail.outbox[0].body)
-    path = re.sub(r"^https?://[^/]+", "", link.group(0))
-    page.goto(path)
-    page.get_by_role("textbox", name="Nouveau mot de passe", exact=True).fill("bocage-et-metropole")
-    page.get_by_label("Confirmation du nouveau mot de passe").fill("bocage-et-metropole")
-    page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_role("heading", name="Mot de passe enregistré")).to_be_visible()
+    page.goto(mailed_link(r"/compte/password/reset/key/\S+/", user.email))
+    passwords = page.locator("input[type=password]")
+    passwords.nth(0).fill("bocage-et-metropole")
+    passwords.nth(1).fill("bocage-et-metropole")
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("Modifier|Enregistrer|Changer")).click()
+    expect(
+        page.get_by_text(re.compile("mot de passe a été modifié|Mot de passe modifié", re.I)).first
+    ).to_be_visible()
 
     sign_in(page, user.email, "bocage-et-metropole")
     expect(page.get_by_role("heading", name="Mon espace")).to_be_visible()
@@ -114,24 +142,62 @@ def test_signed_in_pages_and_error_pages_are_accessible(page):
     assert_accessible(page)
     page.goto("/compte/mot-de-passe/")
     assert_accessible(page)
+    page.goto("/compte/2fa/")
+    assert_accessible(page)
     response = page.goto("/nulle-part/")
     assert response.status == 404
     expect(page.get_by_role("heading", name="Page introuvable")).to_be_visible()
     assert_accessible(page)
 
 
-def test_staff_editor_works_in_the_admin_under_the_content_security_policy(page):
+def test_staff_sign_in_with_their_app_code_then_work_in_the_admin(page):
     from django.contrib.auth.models import Group
 
     editor = UserFactory(email="equipe@exemple.fr", is_staff=True)
     editor.groups.add(Group.objects.get(name="Équipe France Clusters"))
     page.goto("/admin/")
+    expect(page).to_have_url(re.compile("/compte/connexion/"))
     page.get_by_label("Adresse e-mail").fill(editor.email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile("/compte/2fa/authenticate/"))
+    assert_accessible(page)
+    submit_code = page.locator("form[action='/compte/2fa/authenticate/'] button[type=submit]")
+    page.get_by_label("Code").fill("000000")
+    submit_code.click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    page.get_by_label("Code").fill(totp_code())
+    submit_code.click()
     expect(page.get_by_role("heading", name="Back-office du programme")).to_be_visible()
     page.get_by_role("link", name="Thèmes").first.click()
     page.get_by_role("link", name="Bois et forêt").click()
     expect(page.get_by_role("textbox", name="Nom")).to_have_value("Bois et forêt")
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     expect(page.get_by_text("a été modifié avec succès")).to_be_visible()
+
+
+def test_new_staff_enrol_their_app_before_anything_else(page):
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    UserFactory(email="nouvelle@exemple.fr", is_staff=True, second_factor=False)
+    sign_in(page, "nouvelle@exemple.fr", PASSWORD, then=r"/compte/reauthenticate/")
+    expect(page.get_by_text("activez d'abord la double authentification")).to_be_visible()
+    assert_accessible(page)
+    # Changing one's second factor always asks the password again first.
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.locator("form[action^='/compte/reauthenticate/'] button[type=submit]").click()
+    expect(page).to_have_url(re.compile("/compte/2fa/totp/activate/"))
+    assert_accessible(page)
+    secret = page.locator("#authenticator_secret").input_value()
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    page.get_by_label(re.compile("Code")).fill(code)
+    page.locator("form[action='/compte/2fa/totp/activate/'] button[type=submit]").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("Codes de récupération|récupération"))
+    ).to_be_visible()
+    page.goto("/admin/")
+    expect(page.get_by_role("heading", name="Back-office du programme")).to_be_visible()

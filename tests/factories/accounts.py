@@ -1,11 +1,26 @@
 """People: accounts, and the data a sign-up form posts."""
 
 import factory
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.contrib.auth.models import Group
 
 from interclusters.models import User
 
 PASSWORD = "un-mot-de-passe-solide"
+# The authenticator-app secret of every staff account the factory makes (base32).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The code an authenticator app shows now for ``secret``."""
+    counter = next(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counter))
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -24,6 +39,21 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(*[Group.objects.get(name=name) for name in extracted])
         if create:
             self.save()
+
+    @factory.post_generation
+    def verified_email(self, create: bool, extracted, **kwargs) -> None:
+        """The address is confirmed unless ``verified_email=False``."""
+        if create:
+            verified = True if extracted is None else bool(extracted)
+            EmailAddress.objects.create(user=self, email=self.email, primary=True,
+                                        verified=verified)  # fmt: skip
+
+    @factory.post_generation
+    def second_factor(self, create: bool, extracted, **kwargs) -> None:
+        """Staff have an authenticator app (TOTP_SECRET) unless ``second_factor=False``."""
+        wanted = self.is_staff if extracted is None else bool(extracted)
+        if create and wanted:
+            TOTP.activate(self, TOTP_SECRET)
 
 
 def signup_data(**overrides) -> dict:

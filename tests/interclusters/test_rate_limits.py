@@ -8,25 +8,59 @@ from tests.factories.events import make_event
 pytestmark = pytest.mark.django_db
 
 
+def limits(settings, **rates):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, **rates}
+
+
 def test_sign_in_attempts_are_limited_per_address(settings, member):
-    settings.SIGN_IN_RATE = "3/m"
+    limits(settings, login="3/m/ip")
     client = Client()
     codes = [
         client.post(
-            "/compte/connexion/", {"username": f"x{n}@exemple.fr", "password": "x"}
+            "/compte/connexion/", {"login": f"x{n}@exemple.fr", "password": "x"}
         ).status_code
         for n in range(4)
     ]
-    assert codes[:3] == [422, 422, 422]
-    assert codes[3] == 429
-    assert "Trop de requêtes" in client.post("/compte/connexion/", {}).content.decode()
+    assert codes == [422, 422, 422, 429]
+    assert "3 envois par minute" in client.post("/compte/connexion/", {}).content.decode()
 
 
 def test_sign_ups_are_limited_per_address(settings):
-    settings.SIGN_UP_RATE = "2/m"
+    limits(settings, signup="2/m/ip")
     client = Client()
     codes = [client.post("/compte/inscription/", {"email": "pas"}).status_code for _ in range(3)]
     assert codes == [422, 422, 429]
+
+
+def test_confirmation_links_are_not_resent_more_than_once_in_three_minutes(
+    settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from tests.factories.accounts import UserFactory
+
+    user = UserFactory(verified_email=False)
+    client = Client()
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            client.post("/compte/adresse/", {"action_send": "", "email": user.email})
+    assert len(mail.outbox) == 1
+
+
+def test_second_factor_codes_are_limited_per_account(settings, staff_editor, password):
+    """Guessing a six-digit code: five wrong codes and the account's sign-in is locked."""
+    client = Client()
+    response = client.post(
+        "/compte/connexion/", {"login": staff_editor.email, "password": password}
+    )
+    assert response.headers["Location"] == "/compte/2fa/authenticate/"
+    codes = [
+        client.post("/compte/2fa/authenticate/", {"code": "000000"}).status_code for _ in range(6)
+    ]
+    assert codes[:5] == [422] * 5
+    html = client.post("/compte/2fa/authenticate/", {"code": "000000"}).content.decode()
+    assert "Trop de tentatives" in html or "trop" in html.lower()
 
 
 def test_registrations_and_proposals_are_limited_per_person(settings, member_client, directory):
@@ -43,7 +77,7 @@ def test_registrations_and_proposals_are_limited_per_person(settings, member_cli
 
 
 def test_the_429_page_says_the_real_limit_and_wait(settings):
-    settings.SIGN_UP_RATE = "2/h"
+    limits(settings, signup="2/h/ip", login="3/m/ip")
     client = Client()
     for _ in range(2):
         client.post("/compte/inscription/", {"email": "pas"})
@@ -52,10 +86,8 @@ def test_the_429_page_says_the_real_limit_and_wait(settings):
     html = page.content.decode()
     assert "la limite de 2 envois par heure" in html
     assert "dans une heure au plus" in html
-    assert "Patientez une minute" not in html
-    settings.SIGN_IN_RATE = "3/m"
     for _ in range(3):
-        client.post("/compte/connexion/", {"username": "x@exemple.fr", "password": "x"})
-    page = client.post("/compte/connexion/", {"username": "x@exemple.fr", "password": "x"})
+        client.post("/compte/connexion/", {"login": "x@exemple.fr", "password": "x"})
+    page = client.post("/compte/connexion/", {"login": "x@exemple.fr", "password": "x"})
     assert "3 envois par minute" in page.content.decode()
     assert "dans une minute au plus" in page.content.decode()

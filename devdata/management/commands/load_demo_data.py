@@ -25,3 +25,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo accounts (password: {demo.DEMO_PASSWORD}):")
             for account in accounts:
                 self.stdout.write(f"  {account.role:<34} {account.email}")
+            self.stdout.write(
+                f"Staff second factor: authenticator-app key {demo.DEMO_TOTP_SECRET}, "
+                "or `manage.py demo_code` for the code of the moment."
+            )
