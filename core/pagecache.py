@@ -220,10 +220,16 @@ class PublicPageCacheMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
             # Switching language, signing in, enrolling a second factor… (Django's
-            # language view and every django-allauth view) change nothing either.
+            # language view and django-allauth's, but for sign-up: the home page counts
+            # the members) change nothing either.
             module = getattr(view_func, "__module__", "") or ""
+            match = request.resolver_match
             keeps = _marked(view_func, "keeps_content") or (
-                module == "django.views.i18n" or module.startswith("allauth.")
+                module == "django.views.i18n"
+                or (
+                    module.startswith("allauth.")
+                    and not (match and match.url_name == "account_signup")
+                )
             )
             request._post_kinds = () if keeps else _kinds_of_post(request, view_func)
             return None

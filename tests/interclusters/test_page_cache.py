@@ -75,9 +75,7 @@ def test_signing_in_or_switching_language_keeps_the_copies(
     client, reference_data, directory, member, password
 ):
     client.get("/annuaire/")
-    signed_in = Client().post(
-        "/compte/connexion/", {"username": member.email, "password": password}
-    )
+    signed_in = Client().post("/compte/connexion/", {"login": member.email, "password": password})
     assert signed_in.status_code == 302
     switched = Client().post("/i18n/setlang/", {"language": "fr", "next": "/annuaire/"})
     assert switched.status_code == 302

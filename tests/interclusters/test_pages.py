@@ -189,10 +189,22 @@ def test_demo_data_is_idempotent_and_shows_the_banner(client, db):
     assert "Données de démonstration" in client.get("/").content.decode()
     response = client.post(
         "/compte/connexion/",
-        {"username": DEMO_ACCOUNTS[2].email, "password": "interclusters-demo"},
+        {"login": DEMO_ACCOUNTS[2].email, "password": "interclusters-demo"},
     )
     assert response.status_code == 302
     assert not mail.outbox
+    # Demo staff sign in with the documented second factor.
+    from django.test import Client
+
+    from devdata.demo.accounts import demo_totp_code
+
+    staff = Client()
+    response = staff.post(
+        "/compte/connexion/", {"login": editor.email, "password": "interclusters-demo"}
+    )
+    assert response.headers["Location"] == "/compte/2fa/authenticate/"
+    assert staff.post("/compte/2fa/authenticate/", {"code": demo_totp_code()}).status_code == 302
+    assert staff.get("/admin/").status_code == 200
 
 
 def test_demo_data_refuses_to_load_without_debug(db):

@@ -93,7 +93,7 @@ def test_plain_http_is_redirected_to_https_in_production(client, db, settings):
 
 def test_session_and_csrf_cookies_are_secure_in_production(client, member, password):
     response = client.post(
-        "/compte/connexion/", {"username": member.email, "password": password}, secure=True
+        "/compte/connexion/", {"login": member.email, "password": password}, secure=True
     )
     assert response.cookies["sessionid"]["secure"]
     assert response.cookies["sessionid"]["httponly"]
