@@ -204,6 +204,15 @@ ENROLMENT_URL_NAMES = {
 }
 
 
+SECOND_FACTOR_SESSION_KEY = "staff_second_factor"
+
+
+def forget_second_factor(sender, request=None, **kwargs) -> None:
+    """An authenticator was removed: the next staff page checks again."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(SECOND_FACTOR_SESSION_KEY, None)
+
+
 class StaffSecondFactorMiddleware:
     """A staff session (the admin, the survey results, the exports of personal data)
     requires a second factor: until one is enrolled, every other page leads to the
@@ -224,9 +233,12 @@ class StaffSecondFactorMiddleware:
             return None
         if request.path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
             return None
-        if getattr(request, "_staff_second_factor", None) is None:
-            request._staff_second_factor = has_second_factor(user)
-        if request._staff_second_factor:
+        # Known once per session (no query on each staff page); forgotten when the
+        # person removes an authenticator.
+        if request.session.get(SECOND_FACTOR_SESSION_KEY) == user.pk:
+            return None
+        if has_second_factor(user):
+            request.session[SECOND_FACTOR_SESSION_KEY] = user.pk
             return None
         messages.warning(
             request,

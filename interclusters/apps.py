@@ -10,10 +10,13 @@ class InterclustersConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.account.signals import password_reset
+        from allauth.mfa.signals import authenticator_removed, authenticator_reset
 
-        from interclusters import services
+        from interclusters import accounts, services
 
         password_reset.connect(services.address_confirmed_by_reset, dispatch_uid="reset-verifies")
+        for signal in (authenticator_removed, authenticator_reset):
+            signal.connect(accounts.forget_second_factor, dispatch_uid="forget-second-factor")
 
 
 class StaticFilesConfig(BaseStaticFilesConfig):

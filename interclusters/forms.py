@@ -1,4 +1,5 @@
 from allauth.account import forms as allauth_forms
+from allauth.mfa.webauthn.forms import AddWebAuthnForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,13 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Adresse e-mail")
         self.fields["email"].widget.attrs.pop("placeholder", None)
+
+
+class AddSecurityKeyForm(AddWebAuthnForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("Nom de la clé")
+        self.fields["name"].help_text = _("Pour la reconnaître, par exemple « Clé du bureau ».")
 
 
 class ProfileForm(BaseModelForm):

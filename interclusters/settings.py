@@ -254,6 +254,7 @@ ACCOUNT_RATE_LIMITS = {
 # Two-factor authentication: staff must enrol an authenticator app (TOTP); recovery
 # codes are made with it; a security key (WebAuthn) is an option.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_FORMS = {"add_webauthn": "interclusters.forms.AddSecurityKeyForm"}
 MFA_TOTP_ISSUER = "Interclusters"
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

@@ -6,6 +6,7 @@ import signal
 import threading
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -18,6 +19,7 @@ from core.models import EmailBatch, OutgoingEmail
 from surveys import services as survey_services
 from surveys.models import Invitation
 from tests.core.mailservers import server
+from tests.factories.accounts import TOTP_SECRET
 from tests.factories.reference import CommuneFactory
 from tests.factories.surveys import definition
 from tests.markers import REAL_TRANSACTIONS
@@ -105,6 +107,7 @@ def test_another_person_does_not_see_a_send_s_progress(
     other = Client()
     member.is_staff = True
     member.save()
+    TOTP.activate(member, TOTP_SECRET)
     other.force_login(member)
     assert other.get(f"/admin/core/emailbatch/{batch.pk}/progression/").status_code == 403
 

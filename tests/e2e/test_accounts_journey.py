@@ -201,3 +201,51 @@ def test_new_staff_enrol_their_app_before_anything_else(page):
     ).to_be_visible()
     page.goto("/admin/")
     expect(page.get_by_role("heading", name="Back-office du programme")).to_be_visible()
+
+
+def test_staff_add_a_security_key_and_sign_in_with_it(page):
+    """WebAuthn under the portal's CSP, with Chromium's virtual authenticator."""
+    from allauth.mfa.models import Authenticator
+
+    editor = UserFactory(email="cle@exemple.fr", is_staff=True)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    sign_in(page, editor.email, PASSWORD)
+    page.goto("/compte/2fa/webauthn/add/")
+    # Adding a key asks the password again first.
+    expect(page).to_have_url(re.compile("/reauthenticate/"))
+    page.locator("main input[name=password]").fill(PASSWORD)
+    page.locator("main form[action^='/compte/reauthenticate/'] button[type=submit]").click()
+    expect(page).to_have_url(re.compile("/compte/2fa/webauthn/add/"))
+    assert_accessible(page)
+    page.get_by_label("Nom de la clé").fill("Clé de l'équipe")
+    page.locator("#mfa_webauthn_add").click()
+    expect(page.get_by_text("Clé de sécurité ajoutée.")).to_be_visible()
+    page.goto("/compte/2fa/webauthn/")
+    expect(page.get_by_text("Clé de l'équipe")).to_be_visible()
+    assert_accessible(page)
+    assert Authenticator.objects.filter(user=editor, type="webauthn").count() == 1
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.goto("/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill(editor.email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(re.compile("/compte/2fa/authenticate/"))
+    page.locator("#mfa_webauthn_authenticate").click()
+    expect(page).to_have_url(re.compile("/compte/$"))
+    page.goto("/admin/")
+    expect(page.get_by_role("heading", name="Back-office du programme")).to_be_visible()

@@ -97,14 +97,55 @@ def table(w) -> dict[str, list[tuple[str, dict]]]:
         "theme_list": [("/themes/", everyone(OK))],
         "theme_detail": [("/themes/bois-foret/", everyone(OK)), ("/themes/x/", everyone(MISSING))],
         "accounts:dashboard": [("/compte/", signed_in())],
-        "accounts:login": [("/compte/connexion/", {**everyone(REDIRECT), "anonymous": OK})],
-        "accounts:logout": [("/compte/deconnexion/", everyone(NOT_ALLOWED))],
-        "accounts:signup": [("/compte/inscription/", {**everyone(REDIRECT), "anonymous": OK})],
         "accounts:profile": [("/compte/profil/", signed_in())],
         "accounts:personal_data": [("/compte/mes-donnees.json", signed_in())],
-        "accounts:delete": [("/compte/supprimer/", signed_in())],
-        "accounts:password_change": [("/compte/mot-de-passe/", signed_in())],
-        "accounts:password_reset": [("/compte/mot-de-passe/oublie/", everyone(OK))],
+        "accounts:delete": [("/compte/supprimer/", signed_in(REDIRECT))],  # password first
+        # django-allauth's pages (the main ones at French addresses).
+        "account_login": [("/compte/connexion/", {**everyone(REDIRECT), "anonymous": OK})],
+        "account_logout": [("/compte/deconnexion/", {**everyone(OK), "anonymous": REDIRECT})],
+        "account_signup": [("/compte/inscription/", {**everyone(REDIRECT), "anonymous": OK})],
+        "account_change_password": [("/compte/mot-de-passe/", signed_in())],
+        "account_set_password": [("/compte/password/set/", signed_in(REDIRECT))],
+        "account_reset_password": [("/compte/mot-de-passe/oublie/", everyone(OK))],
+        "account_reset_password_done": [("/compte/password/reset/done/", everyone(OK))],
+        "account_reset_password_from_key": [
+            ("/compte/password/reset/key/1-faux/", everyone(OK))  # « lien invalide »
+        ],
+        "account_reset_password_from_key_done": [
+            ("/compte/password/reset/key/done/", everyone(OK))
+        ],
+        "account_email": [("/compte/adresse/", signed_in())],
+        "account_email_verification_sent": [("/compte/confirmation/", everyone(OK))],
+        "account_confirm_email": [("/compte/confirm-email/faux/", everyone(OK))],  # « expiré »
+        "account_inactive": [("/compte/inactive/", everyone(OK))],
+        "account_reauthenticate": [("/compte/reauthenticate/", signed_in())],
+        # Sign-in and re-authentication by emailed code are off: their pages send away.
+        "account_confirm_login_code": [("/compte/login/code/confirm/", everyone(REDIRECT))],
+        "account_request_reauthentication_code": [("/compte/reauthenticate/code/", signed_in())],
+        "account_confirm_reauthentication_code": [
+            ("/compte/reauthenticate/code/confirm/", signed_in(REDIRECT))
+        ],
+        "mfa_index": [("/compte/2fa/", signed_in())],
+        "mfa_authenticate": [("/compte/2fa/authenticate/", everyone(REDIRECT))],
+        "mfa_reauthenticate": [
+            ("/compte/2fa/reauthenticate/", {**signed_in(REDIRECT), "staff": OK})
+        ],
+        # Changing one's second factor asks the password (or a code) again first.
+        "mfa_activate_totp": [("/compte/2fa/totp/activate/", signed_in(REDIRECT))],
+        "mfa_deactivate_totp": [("/compte/2fa/totp/deactivate/", only({"staff": REDIRECT}))],
+        "mfa_view_recovery_codes": [("/compte/2fa/recovery-codes/", only({}))],
+        "mfa_generate_recovery_codes": [
+            ("/compte/2fa/recovery-codes/generate/", signed_in(REDIRECT))
+        ],
+        "mfa_download_recovery_codes": [("/compte/2fa/recovery-codes/download/", only({}))],
+        "mfa_list_webauthn": [("/compte/2fa/webauthn/", signed_in())],
+        "mfa_add_webauthn": [("/compte/2fa/webauthn/add/", signed_in(REDIRECT))],
+        "mfa_reauthenticate_webauthn": [
+            ("/compte/2fa/webauthn/reauthenticate/", signed_in(REDIRECT))
+        ],
+        # A key's pages ask the password (or a code) again first, like every change.
+        "mfa_edit_webauthn": [("/compte/2fa/webauthn/keys/1/edit/", signed_in(REDIRECT))],
+        "mfa_remove_webauthn": [("/compte/2fa/webauthn/keys/1/remove/", signed_in(REDIRECT))],
         # A prepared export is its requester's alone: others are told it does not exist.
         "exports:progress": [
             ("/telechargements/export-du-staff/", only({"staff": OK}, anonymous=MISSING)),
@@ -112,13 +153,6 @@ def table(w) -> dict[str, list[tuple[str, dict]]]:
         ],
         "exports:download": [
             ("/telechargements/export-du-staff/fichier/", only({"staff": OK}, anonymous=MISSING)),
-        ],
-        "accounts:password_reset_done": [("/compte/mot-de-passe/oublie/envoye/", everyone(OK))],
-        "accounts:password_reset_confirm": [
-            ("/compte/mot-de-passe/nouveau/MQ/mauvais-jeton/", everyone(OK))
-        ],
-        "accounts:password_reset_complete": [
-            ("/compte/mot-de-passe/nouveau/termine/", everyone(OK))
         ],
         "clusters:directory": [("/annuaire/", everyone(OK))],
         "clusters:directory_csv": [("/annuaire/export.csv", everyone(OK))],

@@ -45,12 +45,16 @@ def test_a_member_deletes_their_account_and_the_statistics_stay(
 
     client.force_login(representative)
     assert "Supprimer mon compte" in client.get("/compte/").content.decode()
-    wrong = client.post("/compte/supprimer/", {"password": "faux", "confirm": "on"})
+    # The password is asked again first.
+    asked = client.post("/compte/supprimer/", {"confirm": "on"})
+    assert asked["Location"].startswith("/compte/reauthenticate/")
+    assert User.objects.filter(email=representative.email).exists()
+    wrong = client.post("/compte/reauthenticate/", {"password": "faux"})
     assert wrong.status_code == 422
-    assert "Ce mot de passe n&#x27;est pas le bon." in wrong.content.decode()
-    unconfirmed = client.post("/compte/supprimer/", {"password": password})
+    assert client.post("/compte/reauthenticate/", {"password": password}).status_code == 302
+    unconfirmed = client.post("/compte/supprimer/", {})
     assert unconfirmed.status_code == 422
-    done = client.post("/compte/supprimer/", {"password": password, "confirm": "on"})
+    done = client.post("/compte/supprimer/", {"confirm": "on"})
     assert done["Location"] == "/"
     assert not User.objects.filter(email=representative.email).exists()
     assert "Votre compte est supprimé" in client.get("/").content.decode()

@@ -57,6 +57,20 @@ def test_staff_sign_in_asks_the_code_of_their_app(client, staff_editor):
     assert client.get("/admin/").status_code == 200
 
 
+def test_removing_the_app_sends_staff_back_to_enrolment(client, staff_editor):
+    client.post(LOGIN, {"login": staff_editor.email, "password": PASSWORD})
+    client.post("/compte/2fa/authenticate/", {"code": totp_code()})
+    assert client.get("/admin/").status_code == 200
+    response = client.post("/compte/2fa/totp/deactivate/")
+    assert "reauthenticate" in response.headers["Location"]  # proof first
+    assert client.post("/compte/reauthenticate/", {"password": PASSWORD}).status_code == 302
+    response = client.post("/compte/2fa/totp/deactivate/")
+    assert response.status_code == 302
+    assert staff_editor.authenticator_set.filter(type="totp").count() == 0
+    response = client.get("/admin/")
+    assert response.headers["Location"].startswith("/compte/2fa/totp/activate/")
+
+
 def test_the_admin_has_one_door_the_portals_sign_in(client, staff_editor):
     response = client.get("/admin/login/?next=/admin/clusters/")
     assert response.status_code == 302
