@@ -1,6 +1,7 @@
 """The staff back office of the directory: curation, moderation queues, imports."""
 
 import secrets
+from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from clusters import imports, services
 from clusters.models import (
     Category,
+    ContactMessage,
     DirectoryEntry,
     EntryChange,
     Membership,
@@ -122,7 +125,9 @@ class EntryAdmin(admin.ModelAdmin):
         "suggested_setting_display",
         "created_at",
         "updated_at",
+        "published_at",
         "published_practice_count",
+        "messages_received",
     ]
     inlines = [MembershipInline]
     list_per_page = 50
@@ -139,7 +144,13 @@ class EntryAdmin(admin.ModelAdmin):
         (gettext_lazy("Présentation"), {"fields": ["description", "themes"]}),
         (
             gettext_lazy("Coordonnées"),
-            {"fields": ["website", "email", "phone", "address"]},
+            {
+                "fields": ["website", "email", "accepts_messages", "phone", "address"],
+                "description": gettext_lazy(
+                    "L'e-mail de contact n'est jamais publié : les membres écrivent à la "
+                    "structure par le portail, qui le lui transmet."
+                ),
+            },
         ),
         (
             gettext_lazy("Lieu"),
@@ -158,9 +169,29 @@ class EntryAdmin(admin.ModelAdmin):
         ),
         (
             gettext_lazy("Suivi"),
-            {"fields": ["published_practice_count", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "published_practice_count",
+                    "messages_received",
+                    "published_at",
+                    "created_at",
+                    "updated_at",
+                ]  # fmt: skip
+            },
         ),
     ]
+
+    @admin.display(description=gettext_lazy("Messages reçus par le portail"))
+    def messages_received(self, obj: DirectoryEntry) -> str:
+        """How many, never what: the messages are not kept."""
+        if not obj.pk:
+            return "—"
+        since = timezone.now() - timedelta(days=30)
+        total = obj.contact_messages.count()
+        recent = obj.contact_messages.filter(created_at__gte=since).count()
+        return _("%(total)d en tout, dont %(recent)d ces 30 derniers jours") % {
+            "total": total, "recent": recent,
+        }  # fmt: skip
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(category=self.category)
@@ -626,6 +657,23 @@ def _display(value) -> str:
     if isinstance(value, list):
         return ", ".join(value) or "—"
     return value or "—"
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(admin.ModelAdmin):
+    """Who wrote to which structure, and when: counts for the team, never the contents."""
+
+    list_display = ["entry", "sender", "created_at"]
+    list_select_related = ["entry", "sender"]
+    search_fields = ["entry__name"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Membership)

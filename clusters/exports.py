@@ -56,7 +56,7 @@ def _point(longitude: float | None, latitude: float | None) -> dict | None:
 
 ENTRY_FIELDS = (
     "pk", "name", "acronym", "category", "kind", "setting", "commune__name", "commune__code",
-    "department__name", "region__name", "published_practice_count", "website", "email",
+    "department__name", "region__name", "published_practice_count", "website",
     "phone", "latitude", "longitude", "slug",
 )  # fmt: skip
 
@@ -90,7 +90,7 @@ def directory_rows(queryset: QuerySet, *, base_url: str) -> Iterator[list]:
     header = [
         pgettext("directory entry", "Nom"), _("Sigle"), _("Catégorie"), _("Type"), _("Milieu"),
         _("Commune"), _("Code INSEE"), _("Département"), _("Région"), _("Thèmes"),
-        _("Pratiques publiées"), _("Site web"), _("E-mail"), _("Téléphone"), _("Latitude"),
+        _("Pratiques publiées"), _("Site web"), _("Téléphone"), _("Latitude"),
         _("Longitude"), _("Adresse de la fiche"),
     ]  # fmt: skip
     lines = (
@@ -107,7 +107,6 @@ def directory_rows(queryset: QuerySet, *, base_url: str) -> Iterator[list]:
             ", ".join(r["themes"]),
             r["published_practice_count"],
             r["website"],
-            r["email"],
             r["phone"],
             r["latitude"],
             r["longitude"],

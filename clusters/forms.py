@@ -238,3 +238,22 @@ class EntryChangeForm(CrispyMixin, forms.Form):
         data = {key: value for key, value in self.cleaned_data.items() if key != "themes"}
         data["themes"] = sorted(theme.slug for theme in self.cleaned_data["themes"])
         return data
+
+
+class EntryContactForm(CrispyMixin, forms.Form):
+    """A member's message to a structure, sent by the portal."""
+
+    subject = forms.CharField(
+        label=_("Objet"), max_length=150, validators=[validate_no_html],
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )  # fmt: skip
+    message = forms.CharField(
+        label=_("Votre message"),
+        max_length=5000,
+        min_length=20,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "Présentez-vous et dites pourquoi vous écrivez. La structure reçoit votre nom, "
+            "votre adresse e-mail pour vous répondre, et ce message ; vous en recevez une copie."
+        ),
+    )

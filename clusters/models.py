@@ -4,6 +4,7 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.accounts import has_verified_email
@@ -139,6 +140,18 @@ class DirectoryEntry(ChoiceLabels, models.Model):
         Theme, blank=True, related_name="entries", verbose_name=_("thèmes")
     )
     published = models.BooleanField(_("publiée"), default=False)
+    published_at = models.DateTimeField(
+        _("publiée le"), null=True, blank=True, editable=False,
+        help_text=_("La première publication : les alertes annoncent les fiches nouvelles."),
+    )  # fmt: skip
+    accepts_messages = models.BooleanField(
+        _("accepte les messages du portail"),
+        default=True,
+        help_text=_(
+            "Les membres confirmés peuvent écrire à la structure depuis sa fiche ; son "
+            "adresse n'est jamais affichée. Décochez si la structure ne le souhaite pas."
+        ),
+    )
     published_practice_count = models.PositiveIntegerField(
         _("pratiques publiées"), default=0, editable=False
     )
@@ -170,10 +183,18 @@ class DirectoryEntry(ChoiceLabels, models.Model):
             ),
             models.Index(fields=["published", "-updated_at"], name="entry_pub_updated"),
             models.Index(fields=["published", "name"], name="entry_pub_name"),
+            models.Index(fields=["published", "-published_at"], name="entry_pub_published_at"),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self.published and self.published_at is None:
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        super().save(*args, **kwargs)
 
     # Set by a search around a commune (clusters.filters); None elsewhere, so that the
     # cards read it without the template engine's costly failed lookups.
@@ -246,6 +267,35 @@ UNVERIFIED_MEMBER = _(
     "à une structure une fois l'adresse confirmée (lien envoyé à l'inscription, ou depuis "
     "« Mon espace »)."
 )
+
+
+class ContactMessage(models.Model):
+    """That a member wrote to a structure through the portal: who, to whom, when. The
+    message itself is not kept (it went by email, the structure answers the sender)."""
+
+    entry = models.ForeignKey(
+        DirectoryEntry,
+        on_delete=models.CASCADE,
+        related_name="contact_messages",
+        verbose_name=_("structure ou territoire"),
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="contact_messages",
+        verbose_name=_("expéditeur"),
+    )
+    created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("message à une structure")
+        verbose_name_plural = _("messages aux structures")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["entry", "-created_at"], name="contact_entry_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.entry} — {self.created_at:%Y-%m-%d}"
 
 
 class Membership(models.Model):
@@ -449,6 +499,7 @@ class Practice(ChoiceLabels, models.Model):
             GinIndex(fields=["theme_ids"], name="practice_themes_gin"),
             GinIndex(OpClass(Unaccented("title"), name="gin_trgm_ops"), name="practice_title_trgm"),
             models.Index(fields=["state", "-published_at"], name="practice_state_published"),
+            models.Index(fields=["state", "-updated_at"], name="practice_state_updated"),
             models.Index(fields=["state", "kind"], name="practice_state_kind"),
             models.Index(fields=["state", "status"], name="practice_state_status"),
             models.Index(fields=["state", "lead_kind"], name="practice_state_lead_kind"),

@@ -24,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, Now
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from clusters.models import (
     UNVERIFIED_MEMBER,
+    ContactMessage,
     DirectoryEntry,
     EntryChange,
     Membership,
@@ -205,7 +206,12 @@ def entries_set_published(*, entry_ids: list[int], published: bool) -> int:
     count = (
         DirectoryEntry.objects.filter(pk__in=entry_ids)
         .exclude(published=published)
-        .update(published=published, updated_at=timezone.now())
+        .update(
+            published=published,
+            updated_at=timezone.now(),
+            # The first publication is kept: the alerts announce new entries only.
+            published_at=Coalesce(F("published_at"), Now()) if published else F("published_at"),
+        )
     )
     entry_index(entry_ids)
     return count
@@ -224,6 +230,34 @@ def entries_apply_suggested_setting(*, entry_ids: list[int]) -> int:
             DirectoryEntry.objects.filter(pk=entry.pk).update(setting=suggestion)
             changed += 1
     return changed
+
+
+@transaction.atomic
+def entry_contact(*, entry: DirectoryEntry, sender, subject: str, message: str) -> ContactMessage:
+    """Send a member's message to a structure's contact address, which is never shown:
+    the structure answers the sender directly (Reply-To); the sender gets a copy. Only
+    that a message was sent is kept, not what it said."""
+    if not (entry.published and entry.accepts_messages and entry.email):
+        raise ValidationError(_("Cette structure ne reçoit pas de messages par le portail."))
+    context = {
+        "entry": entry,
+        "sender_name": sender.get_full_name() or sender.email,
+        "sender_email": sender.email,
+        "organisation": sender.organisation_name,
+        "subject": subject,
+        "message": message,
+        "entry_url": absolute_url(entry.get_absolute_url()),
+    }
+    record = ContactMessage.objects.create(entry=entry, sender=sender)
+    emails_enqueue(
+        template="entry_contact", context=context, to=[entry.email], reply_to=sender.email,
+        topic=f"entry-contact:{record.pk}",
+    )  # fmt: skip
+    emails_enqueue(
+        template="entry_contact_copy", context=context, to=[sender.email],
+        topic=f"entry-contact-copy:{record.pk}",
+    )  # fmt: skip
+    return record
 
 
 @transaction.atomic

@@ -33,6 +33,16 @@ urlpatterns = [
         name="structure_edit",
     ),
     path(
+        "annuaire/structures/<slug:slug>/contacter/",
+        views.EntryContactView.as_view(category=Category.STRUCTURE),
+        name="structure_contact",
+    ),
+    path(
+        "annuaire/territoires/<slug:slug>/contacter/",
+        views.EntryContactView.as_view(category=Category.TERRITORY),
+        name="territory_contact",
+    ),
+    path(
         "annuaire/territoires/<slug:slug>/",
         views.EntryDetailView.as_view(category=Category.TERRITORY),
         name="territory_detail",

@@ -1,5 +1,6 @@
 """Pages of the directory, the practices and the map; thin: selectors read, services write."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,7 +17,7 @@ from core.accounts import VerifiedEmailRequiredMixin
 from core.exportfiles import export_or_defer
 from core.pagecache import public_page
 from core.pagination import bounded_page, ranked_page
-from core.ratelimits import limit_posts
+from core.ratelimits import check_rate, limit_posts
 from core.text import render_markdown, render_plain
 
 PAGE_SIZE = 20
@@ -28,6 +29,7 @@ class FilteredListView(TemplateView):
 
     filter_selector = None
     results_template = ""
+    alert_kind = ""  # the kind of alert that saves this page's search
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         filterset: SearchFilterSet = type(self).filter_selector(request.GET)
@@ -48,6 +50,7 @@ class FilteredListView(TemplateView):
             query=query.urlencode(),
             chips=filterset.active_filters(),
             search=filterset.search_outcome,
+            alert_kind=self.alert_kind,
         )
         status = 400 if filterset.is_bound and filterset.errors else 200
         template = self.results_template if request.htmx else self.template_name
@@ -59,10 +62,54 @@ class FilteredListView(TemplateView):
         return rows
 
 
+@limit_posts("entry-contact", "CONTACT_RATE", key="user_or_ip")
+class EntryContactView(LoginRequiredMixin, VerifiedEmailRequiredMixin, FormView):
+    """« Contacter cette structure »: the message goes by email; the address stays hidden."""
+
+    template_name = "clusters/entry_contact.html"
+    form_class = forms.EntryContactForm
+    category = Category.STRUCTURE
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.entry = selectors.entry_for_public(
+            category=self.category, slug=kwargs["slug"], user=request.user
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def reachable(self) -> bool:
+        return bool(self.entry.published and self.entry.accepts_messages and self.entry.email)
+
+    def get_context_data(self, **kwargs) -> dict:
+        return {**super().get_context_data(**kwargs), "entry": self.entry,
+                "reachable": self.reachable}  # fmt: skip
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not self.reachable:
+            return self.render_to_response(self.get_context_data(), status=403)
+        # Per structure too: a structure is not flooded whoever writes.
+        check_rate(request, group="entry-contact-to", rate=settings.CONTACT_ENTRY_RATE,
+                   key=lambda group, request: f"entry:{self.entry.pk}")  # fmt: skip
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+    def form_valid(self, form) -> HttpResponse:
+        services.entry_contact(entry=self.entry, sender=self.request.user, **form.cleaned_data)
+        messages.success(
+            self.request,
+            _("Votre message est envoyé à %(name)s ; une copie vous est adressée.")
+            % {"name": self.entry.name},
+        )
+        return redirect(self.entry.get_absolute_url())
+
+
 @public_page(kinds=("directory",))
 class DirectoryView(FilteredListView):
     template_name = "clusters/directory.html"
     results_template = "clusters/partials/directory_results.html"
+    alert_kind = "directory"
     filter_selector = staticmethod(selectors.directory_filter)
 
     def decorate(self, rows):
@@ -77,6 +124,7 @@ class DirectoryView(FilteredListView):
 class PracticeListView(FilteredListView):
     template_name = "clusters/practice_list.html"
     results_template = "clusters/partials/practice_results.html"
+    alert_kind = "practices"
     filter_selector = staticmethod(selectors.practice_filter)
 
     def decorate(self, rows):

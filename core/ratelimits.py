@@ -40,7 +40,8 @@ def by_client_ip(group: str, request: HttpRequest) -> str:
     return client_ip(request)
 
 
-def _user_or_ip(group: str, request: HttpRequest) -> str:
+def user_or_ip(group: str, request: HttpRequest) -> str:
+    """A django-ratelimit key: the signed-in person, else the client's address."""
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
     return client_ip(request)
@@ -56,7 +57,7 @@ def check_rate(request: HttpRequest, *, group: str, rate: str, key=by_client_ip)
 def limit_posts(group: str, setting: str, *, key: str = "ip"):
     """A view decorator: at most ``settings.<setting>`` POSTs per client address (or per
     signed-in person, ``key="user_or_ip"``) for ``group``; beyond, the 429 page."""
-    chosen = by_client_ip if key == "ip" else _user_or_ip
+    chosen = by_client_ip if key == "ip" else user_or_ip
 
     def decorator(view):
         @wraps(view)

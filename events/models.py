@@ -109,6 +109,7 @@ class Event(ChoiceLabels, models.Model):
         help_text=_("Après l'événement : ce qui en est sorti (Markdown, liens)."),
     )
     published = models.BooleanField(_("publié"), default=False)
+    published_at = models.DateTimeField(_("publié le"), null=True, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
@@ -133,6 +134,14 @@ class Event(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # The first publication: the alerts announce new events only.
+        if self.published and self.published_at is None:
+            self.published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return slug_url("events:detail", slug=self.slug)

@@ -4,9 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from clusters.models import DirectoryEntry
 from core.forms import BaseForm, BaseModelForm, PlainTextField
 from interclusters.accounts import attempts_left_message
-from interclusters.models import User
+from interclusters.models import SavedSearch, User
 
 
 class SignUpForm(allauth_forms.SignupForm):
@@ -96,3 +97,29 @@ class AccountDeleteForm(BaseForm):
     confirm = forms.BooleanField(
         label=_("Je comprends que mon compte sera supprimé définitivement."),
     )
+
+
+class AlertForm(BaseForm):
+    """Save the current search as an alert (from the list pages and a structure's page)."""
+
+    kind = forms.ChoiceField(choices=SavedSearch.Kind.choices, widget=forms.HiddenInput)
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    entry = forms.ModelChoiceField(
+        queryset=DirectoryEntry.objects.all(), required=False, widget=forms.HiddenInput,
+        to_field_name="slug",
+    )  # fmt: skip
+    name = PlainTextField(label=_("Nom de l'alerte"), max_length=120)
+    frequency = forms.ChoiceField(
+        label=_("Recevoir les nouveautés"),
+        choices=SavedSearch.Frequency.choices,
+        initial=SavedSearch.Frequency.WEEKLY,
+    )
+
+
+class AlertEditForm(BaseModelForm):
+    name = PlainTextField(label=_("Nom de l'alerte"), max_length=120)
+
+    class Meta:
+        model = SavedSearch
+        fields = ["name", "frequency"]
+        labels = {"frequency": _("Recevoir les nouveautés")}

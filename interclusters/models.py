@@ -1,6 +1,9 @@
+import secrets
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -76,3 +79,65 @@ class User(AbstractUser):
     def save(self, *args, **kwargs) -> None:
         self.email = UserManager.normalize_email(self.email)
         super().save(*args, **kwargs)
+
+
+def alert_token() -> str:
+    """The secret of an alert's one-click unsubscribe link (256 random bits)."""
+    return secrets.token_urlsafe(32)
+
+
+class SavedSearch(models.Model):
+    """A search a member keeps (its query string) and the digest of what is new in it,
+    daily or weekly; or, for a structure's representative, its new potential partners."""
+
+    class Kind(models.TextChoices):
+        DIRECTORY = "directory", _("annuaire")
+        PRACTICES = "practices", _("pratiques")
+        AGENDA = "agenda", _("agenda")
+        PARTNERS = "partners", _("partenaires potentiels")
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("chaque jour")
+        WEEKLY = "weekly", _("chaque semaine")
+
+    user = models.ForeignKey(
+        "interclusters.User",
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
+        verbose_name=_("personne"),
+    )
+    kind = models.CharField(_("sur"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("nom de l'alerte"), max_length=120)
+    query = models.CharField(_("recherche"), max_length=2000, blank=True)
+    entry = models.ForeignKey(
+        "clusters.DirectoryEntry",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("structure suivie"),
+    )
+    frequency = models.CharField(
+        _("fréquence"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    token = models.CharField(max_length=64, unique=True, default=alert_token, editable=False)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # What is new is what was published after this moment (the last digest's).
+    checked_at = models.DateTimeField(_("dernier envoi"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("alerte")
+        verbose_name_plural = _("alertes")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["frequency", "checked_at"], name="alert_due")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "query", "entry"],
+                name="alert_unique_per_person",
+                nulls_distinct=False,
+                violation_error_message=_("Vous avez déjà une alerte pour cette recherche."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

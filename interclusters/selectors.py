@@ -3,11 +3,17 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.db.models import Max
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from clusters.models import DirectoryEntry, EntryChange, Membership, Practice
+from clusters.models import ContactMessage, DirectoryEntry, EntryChange, Membership, Practice
 from core.db import count_many
+from core.mail import absolute_url
 from core.pagecache import versions_tag
-from events.models import Proposal, Registration
+from events.models import Event, Proposal, Registration
+from interclusters.models import SavedSearch
 from mementos.models import Memento, MonographReview
 from reference.models import Theme
 from surveys.models import Response as SurveyResponse
@@ -95,6 +101,20 @@ def personal_data(user) -> dict:
             {"fiche": m.entry.name, "role": m.get_role_display()}
             for m in Membership.objects.filter(user=user).select_related("entry")
         ],
+        "alertes": [
+            {
+                "nom": a.name,
+                "sur": a.get_kind_display(),
+                "recherche": a.query,
+                "frequence": a.get_frequency_display(),
+                "creee_le": when(a.created_at),
+            }
+            for a in SavedSearch.objects.filter(user=user)
+        ],  # fmt: skip
+        "messages_aux_structures": [
+            {"structure": m.entry.name, "envoye_le": when(m.created_at)}
+            for m in ContactMessage.objects.filter(sender=user).select_related("entry")
+        ],
         "pratiques_proposees": [
             {"titre": p.title, "etat": p.get_state_display(), "proposee_le": when(p.created_at)}
             for p in Practice.objects.filter(proposer=user)
@@ -145,3 +165,100 @@ def personal_data(user) -> dict:
             for r in MonographReview.objects.filter(user=user).select_related("monograph")
         ],
     }
+
+
+def open_datasets() -> list[dict]:
+    """The portal's datasets as the open-data page and its catalogue list them: what,
+    where (each format's address), under which licence, last updated when."""
+    entries = DirectoryEntry.objects.published().aggregate(at=Max("updated_at"))["at"]
+    practices = Practice.objects.published().aggregate(at=Max("updated_at"))["at"]
+    events = Event.objects.published().aggregate(at=Max("updated_at"))["at"]
+    mementos = Memento.objects.published().aggregate(at=Max("updated_at"))["at"]
+
+    def fmt(label: str, name: str, media_type: str) -> dict:
+        return {"label": label, "url": absolute_url(reverse(name)), "media_type": media_type}
+
+    return [
+        {
+            "slug": "annuaire",
+            "title": _("Annuaire des clusters, pôles, lieux d'innovation et territoires"),
+            "description": _(
+                "Les structures et territoires publiés : type, milieu (rural, urbain), "
+                "commune et code INSEE, thèmes, site web, nombre de pratiques. Les adresses "
+                "e-mail de contact ne sont pas diffusées."
+            ),
+            "updated_at": entries,
+            "formats": [
+                fmt("CSV", "clusters:directory_csv", "text/csv"),
+                fmt(
+                    "XLSX",
+                    "clusters:directory_xlsx",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                fmt("GeoJSON", "clusters:directory_geojson", "application/geo+json"),
+                fmt(_("API (structures)"), "api:structures", "application/json"),
+                fmt(_("API (territoires)"), "api:territories", "application/json"),
+            ],  # fmt: skip
+        },
+        {
+            "slug": "liens-cooperation",
+            "title": _("Liens de coopération entre structures et territoires"),
+            "description": _(
+                "Les liens que tracent les pratiques publiées entre leurs partenaires "
+                "(lignes GeoJSON)."
+            ),
+            "updated_at": practices,
+            "formats": [fmt("GeoJSON", "clusters:directory_links_geojson", "application/geo+json")],
+        },
+        {
+            "slug": "pratiques",
+            "title": _("Pratiques innovantes de coopération ville–campagne"),
+            "description": _(
+                "Les pratiques publiées : résumé, type, avancement, années, thèmes, "
+                "partenaires et chef de file, mesures FEADER."
+            ),
+            "updated_at": practices,
+            "formats": [
+                fmt("CSV", "clusters:practice_csv", "text/csv"),
+                fmt(
+                    "XLSX",
+                    "clusters:practice_xlsx",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                fmt("GeoJSON", "clusters:practice_geojson", "application/geo+json"),
+                fmt("API", "api:practices", "application/json"),
+            ],  # fmt: skip
+        },
+        {
+            "slug": "agenda",
+            "title": _("Agenda du séminaire et des ateliers"),
+            "description": _("Les événements publiés du programme, à venir et passés."),
+            "updated_at": events,
+            "formats": [
+                fmt("iCalendar", "events:agenda_ics", "text/calendar"),
+                fmt("API", "api:events", "application/json"),
+            ],
+        },
+        {
+            "slug": "mementos",
+            "title": _("Mémentos de bonnes pratiques"),
+            "description": _("Les mémentos publiés et leurs études de cas."),
+            "updated_at": mementos,
+            "formats": [
+                fmt("Atom", "mementos:feed", "application/atom+xml"),
+                fmt("API", "api:mementos", "application/json"),
+            ],
+        },
+    ]
+
+
+def alert_of_user(*, user, pk: int) -> SavedSearch:
+    """One of the person's alerts; anyone else's is not found."""
+    alert = SavedSearch.objects.filter(user=user, pk=pk).select_related("entry").first()
+    if alert is None:
+        raise Http404
+    return alert
+
+
+def alerts_of_user(user) -> list[SavedSearch]:
+    return list(SavedSearch.objects.filter(user=user).select_related("entry"))

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "reversion",
     "django_tasks_db",
+    "ninja",
 ]
 # Demo content and scale generators (load_demo_data, generate_*): development only.
 DEV_TOOLS = env.bool("DEV_TOOLS", default=DEBUG)
@@ -401,6 +402,9 @@ RATELIMIT_VIEW = "interclusters.views.rate_limited"
 SURVEY_TOKEN_RATE = env.str("SURVEY_TOKEN_RATE", default="60/m")
 REGISTRATION_RATE = env.str("REGISTRATION_RATE", default="30/h")  # per person
 PROPOSAL_RATE = env.str("PROPOSAL_RATE", default="20/h")  # calls and practices, per person
+API_RATE = env.str("API_RATE", default="120/m")  # API answers per client (or person)
+CONTACT_RATE = env.str("CONTACT_RATE", default="10/h")  # messages to structures, per person
+CONTACT_ENTRY_RATE = env.str("CONTACT_ENTRY_RATE", default="20/d")  # to one structure
 
 # Survey reminders go to an invitation at most once in this many days, whoever asks.
 SURVEY_REMINDER_MIN_DAYS = env.int("SURVEY_REMINDER_MIN_DAYS", default=7)

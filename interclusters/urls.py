@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
 
-from interclusters import views
+from interclusters import api, views
 from interclusters.sitemaps import SITEMAPS
 
 SITEMAP_CACHE_SECONDS = 60 * 60
@@ -22,6 +22,10 @@ account_patterns = [
     path("profil/", views.ProfileView.as_view(), name="profile"),
     path("mes-donnees.json", views.personal_data, name="personal_data"),
     path("supprimer/", views.AccountDeleteView.as_view(), name="delete"),
+    path("alertes/", views.AlertListView.as_view(), name="alerts"),
+    path("alertes/creer/", views.alert_create, name="alert_create"),
+    path("alertes/<int:pk>/", views.alert_update, name="alert_update"),
+    path("alertes/<int:pk>/supprimer/", views.alert_delete, name="alert_delete"),
 ]
 
 # django-allauth's pages keep their names; the main ones get French addresses. Listed
@@ -77,6 +81,9 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("surveys.urls")),
     path("", include("mementos.urls")),
+    path("api/", api.urls()),
+    path("donnees-ouvertes/", views.open_data, name="open_data"),
+    path("alertes/desabonnement/<str:token>/", views.alert_unsubscribe, name="alert_unsubscribe"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

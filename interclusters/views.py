@@ -7,20 +7,25 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
 from clusters import selectors as clusters_selectors
-from core.accounts import has_verified_email
+from core import licences
+from core.accounts import has_verified_email, verified_email_required
+from core.mail import absolute_url
 from core.pagecache import public_page
 from core.ratelimits import describe
 from events import selectors as events_selectors
-from interclusters import accounts, forms, selectors, services, themes
+from interclusters import accounts, alerts, forms, selectors, services, themes
+from interclusters.models import SavedSearch
 from interclusters.search import site_search
 from mementos import selectors as mementos_selectors
 from reference.models import Theme
@@ -72,6 +77,52 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "interclusters/theme.html",
         {"thread": thread, "theme": theme},
+    )
+
+
+@public_page
+def open_data(request: HttpRequest) -> HttpResponse:
+    """« Données ouvertes »: every dataset, its formats and addresses, licence and date;
+    with ``?format=json`` the same as a catalogue for data.gouv.fr and harvesters."""
+    datasets = selectors.open_datasets()
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "publisher": licences.PRODUCER,
+                "licence": {"name": licences.LICENCE_NAME, "url": licences.LICENCE_URL},
+                "sources": [
+                    {"what": str(what), "publisher": who, "licence": lic}
+                    for what, who, lic in licences.SOURCES
+                ],
+                "api": {
+                    "openapi": absolute_url(reverse("api:openapi-json")),
+                    "documentation": absolute_url(reverse("api:openapi-view")),
+                },
+                "datasets": [
+                    {
+                        **dataset,
+                        "title": str(dataset["title"]),
+                        "description": str(dataset["description"]),
+                        "updated_at": dataset["updated_at"].isoformat()
+                        if dataset["updated_at"]
+                        else None,
+                        "formats": [{**f, "label": str(f["label"])} for f in dataset["formats"]],
+                    }
+                    for dataset in datasets
+                ],
+            },
+            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        )
+    return render(
+        request,
+        "interclusters/open_data.html",
+        {
+            "datasets": datasets,
+            "licence_name": licences.LICENCE_NAME,
+            "licence_url": licences.LICENCE_URL,
+            "producer": licences.PRODUCER,
+            "sources": licences.SOURCES,
+        },
     )
 
 
@@ -144,6 +195,87 @@ class AccountDeleteView(LoginRequiredMixin, InvalidFormStatusMixin, FormView):
         return redirect("home")
 
 
+# --- Alerts ----------------------------------------------------------------------------
+
+
+@verified_email_required
+@require_POST
+def alert_create(request: HttpRequest) -> HttpResponse:
+    """Save the search of the page the form sits on (or a structure's potential partners)
+    as an alert; back to that page, or the form again with what was wrong."""
+    form = forms.AlertForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        query = alerts.normalised_query(QueryDict(data["query"]))
+        try:
+            alert = services.alert_create(
+                user=request.user, kind=data["kind"], name=data["name"], query=query,
+                frequency=data["frequency"], entry=data["entry"],
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Alerte « %(name)s » créée : vous recevrez les nouveautés %(when)s.")
+                % {"name": alert.name, "when": alert.get_frequency_display()},
+            )
+            return redirect(alerts.page_url(alert))
+    return render(request, "interclusters/alert_form.html", {"form": form}, status=422)
+
+
+class AlertListView(LoginRequiredMixin, TemplateView):
+    """Mon espace → Mes alertes: each alert, its page, its frequency; change or delete."""
+
+    template_name = "interclusters/alerts.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        rows = [
+            {"alert": alert, "url": alerts.page_url(alert), "what": alerts.describe(alert),
+             "form": forms.AlertEditForm(instance=alert, prefix=f"a{alert.pk}")}
+            for alert in selectors.alerts_of_user(self.request.user)
+        ]  # fmt: skip
+        return {**super().get_context_data(**kwargs), "rows": rows}
+
+
+@login_required
+@require_POST
+def alert_update(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = selectors.alert_of_user(user=request.user, pk=pk)
+    form = forms.AlertEditForm(request.POST, instance=alert, prefix=f"a{alert.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Alerte non modifiée : %(errors)s")
+                       % {"errors": " ".join(form.errors.get("name", []) or [""])})  # fmt: skip
+        return redirect("accounts:alerts")
+    services.alert_update(alert=alert, **form.cleaned_data)
+    messages.success(request, _("Alerte « %(name)s » enregistrée.") % {"name": alert.name})
+    return redirect("accounts:alerts")
+
+
+@login_required
+@require_POST
+def alert_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = selectors.alert_of_user(user=request.user, pk=pk)
+    services.alert_delete(alert=alert)
+    messages.success(request, _("Alerte « %(name)s » supprimée.") % {"name": alert.name})
+    return redirect("accounts:alerts")
+
+
+@csrf_exempt
+@never_cache
+def alert_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of every digest. GET asks to confirm (mail scanners open links); POST
+    unsubscribes without signing in, the mail client's one-click (RFC 8058) included."""
+    if request.method == "POST":
+        alert = services.alert_unsubscribe(token=token[:100])
+        return render(request, "interclusters/alert_unsubscribed.html", {"alert": alert})
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    alert = SavedSearch.objects.filter(token=token[:100]).first()
+    return render(request, "interclusters/alert_unsubscribe.html", {"alert": alert},
+                  status=200 if alert else 404)  # fmt: skip
+
+
 @login_required
 @never_cache
 def personal_data(request: HttpRequest) -> JsonResponse:
@@ -188,6 +320,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /enquetes/r/",
         "Disallow: /recherche/",
         "Disallow: /mementos/relecture/",
+        "Disallow: /alertes/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
         "",
     ]

@@ -32,6 +32,7 @@ def test_public_pages_pass_axe(page, directory):
         "/themes/bois-foret/", "/recherche/?q=bois", "/recherche/?q=zzzz",
         "/enquetes/", f"/enquetes/{survey.slug}/resultats/", "/compte/connexion/",
         "/compte/inscription/", "/compte/mot-de-passe/oublie/", "/page-inconnue/",
+        "/donnees-ouvertes/",
     ]  # fmt: skip
     for path in pages:
         page.goto(path)
@@ -57,6 +58,8 @@ def test_signed_in_and_staff_pages_pass_axe(
         f"{directory['bois'].get_absolute_url()}modifier/", "/pratiques/proposer/",
         f"/agenda/{event.slug}/inscription/", f"/enquetes/r/{token}/section/2/",
         f"/enquetes/{survey.slug}/pour/{directory['bois'].slug}/section/1/",
+        "/compte/alertes/", f"{directory['bois'].get_absolute_url()}contacter/",
+        "/compte/2fa/", "/compte/adresse/",
     ):  # fmt: skip
         page.goto(path)
         assert_accessible(page)

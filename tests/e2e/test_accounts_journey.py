@@ -249,3 +249,31 @@ def test_staff_add_a_security_key_and_sign_in_with_it(page):
     expect(page).to_have_url(re.compile("/compte/$"))
     page.goto("/admin/")
     expect(page.get_by_role("heading", name="Back-office du programme")).to_be_visible()
+
+
+def test_a_member_saves_a_search_and_writes_to_a_structure(page, member, directory):
+    from clusters.models import ContactMessage, DirectoryEntry
+    from interclusters.models import SavedSearch
+
+    DirectoryEntry.objects.filter(pk=directory["bois"].pk).update(email="pole@bois.example.org")
+    sign_in(page, member.email, PASSWORD)
+    page.goto("/pratiques/?theme=bois-foret")
+    page.get_by_text("Recevoir par e-mail les nouveautés de cette recherche").click()
+    page.get_by_label("Nom de l'alerte").fill("Filière bois")
+    page.get_by_label("Recevoir les nouveautés").select_option("daily")
+    page.get_by_role("button", name="Créer l'alerte").click()
+    expect(page.get_by_text("Alerte « Filière bois » créée")).to_be_visible()
+    assert SavedSearch.objects.get(user=member).query == "theme=bois-foret"
+    page.goto("/compte/alertes/")
+    expect(page.get_by_role("link", name="Filière bois")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto(directory["bois"].get_absolute_url())
+    expect(page.get_by_text("pole@bois.example.org")).to_have_count(0)
+    page.get_by_role("link", name="Contacter cette structure").click()
+    page.get_by_label("Objet").fill("Un chantier en bois local")
+    page.get_by_label("Votre message").fill("Bonjour, nous cherchons une scierie partenaire.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Envoyer le message").click()
+    expect(page.get_by_text("Votre message est envoyé à Pôle Bois Montagne")).to_be_visible()
+    assert ContactMessage.objects.filter(sender=member).count() == 1

@@ -169,6 +169,34 @@ def table(w) -> dict[str, list[tuple[str, dict]]]:
             (f"{w['bois'].get_absolute_url()}modifier/", only({"representative": OK, "staff": OK})),
         ],  # fmt: skip
         "clusters:territory_detail": [(w["pays"].get_absolute_url(), everyone(OK))],
+        # Writing to a structure: signed-in people with a confirmed address.
+        "clusters:structure_contact": [
+            (f"{w['bois'].get_absolute_url()}contacter/", signed_in()),
+            (f"{w['hidden'].get_absolute_url()}contacter/", {**everyone(MISSING), "staff": OK}),
+        ],
+        "clusters:territory_contact": [(f"{w['pays'].get_absolute_url()}contacter/", signed_in())],
+        # Alerts: one's own; the unsubscribe link needs no account.
+        "accounts:alerts": [("/compte/alertes/", signed_in())],
+        "accounts:alert_create": [("/compte/alertes/creer/", signed_in(NOT_ALLOWED))],
+        "accounts:alert_update": [("/compte/alertes/1/", signed_in(NOT_ALLOWED))],
+        "accounts:alert_delete": [("/compte/alertes/1/supprimer/", signed_in(NOT_ALLOWED))],
+        "alert_unsubscribe": [("/alertes/desabonnement/inconnu/", everyone(MISSING))],
+        "open_data": [("/donnees-ouvertes/", everyone(OK))],
+        # The read-only API: published content only, for everyone.
+        "api:api-root": [("/api/", everyone(MISSING))],
+        "api:openapi-json": [("/api/openapi.json", everyone(OK))],
+        "api:openapi-view": [("/api/docs/", everyone(OK))],
+        "api:structures": [("/api/structures/", everyone(OK))],
+        "api:structure": [
+            (f"/api/structures/{w['bois'].slug}/", everyone(OK)),
+            (f"/api/structures/{w['hidden'].slug}/", everyone(MISSING)),
+        ],
+        "api:territories": [("/api/territoires/", everyone(OK))],
+        "api:territory": [(f"/api/territoires/{w['pays'].slug}/", everyone(OK))],
+        "api:practices": [("/api/pratiques/", everyone(OK))],
+        "api:practice": [(f"/api/pratiques/{w['wood'].slug}/", everyone(OK))],
+        "api:events": [("/api/evenements/", everyone(OK))],
+        "api:mementos": [("/api/mementos/", everyone(OK))],
         "clusters:territory_edit": [
             (f"{w['pays'].get_absolute_url()}modifier/", only({"staff": OK}))
         ],
