@@ -175,14 +175,14 @@ def scale_data_generate(
         description = " ".join(
             rng.choice(SENTENCES).format(s=rng.choice(SUBJECTS)) for _ in range(3)
         )
+        created = now - timedelta(days=rng.randint(0, 900))
         entry_rows.append(
             (
                 "structure" if structure else "territory", kind, name, "", f"{PREFIX}{i}",
                 description, "", "", "", "", commune_id, department_id, region_id,
                 None, None if structure else rng.randint(5_000, 200_000),
                 lat + rng.uniform(-0.01, 0.01), lon + rng.uniform(-0.01, 0.01), setting,
-                True, 0, now - timedelta(days=rng.randint(0, 900)),
-                now - timedelta(days=rng.randint(0, 400)),
+                True, 0, created, now - timedelta(days=rng.randint(0, 400)), True, created,
             )
         )  # fmt: skip
     _copy(
@@ -191,7 +191,8 @@ def scale_data_generate(
             "category", "kind", "name", "acronym", "slug", "description", "website", "email",
             "phone", "address", "commune_id", "department_id", "region_id", "epci_id",
             "population", "latitude", "longitude", "setting", "published",
-            "published_practice_count", "created_at", "updated_at",
+            "published_practice_count", "created_at", "updated_at", "accepts_messages",
+            "published_at",
         ],
         entry_rows,
     )  # fmt: skip

@@ -45,6 +45,7 @@ def event_scale_generate(*, events: int = 50, per_event: int = 100, seed: int = 
             venue="Salle des fêtes",
             commune=rng.choice(communes) if communes else None,
             published=True,
+            published_at=now - timedelta(days=rng.randint(0, 400)),
         )
         services.event_prepare(event)
         created.append(event)

@@ -342,3 +342,13 @@ def test_the_open_data_page_lists_every_dataset_with_its_licence(client, directo
     for dataset in catalogue["datasets"]:
         for fmt in dataset["formats"]:
             assert client.get(fmt["url"].replace("http://testserver", "")).status_code == 200
+
+
+def test_api_answers_are_cached_for_anonymous_clients_like_the_pages(directory, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 300  # off in the rest of the suite
+    anonymous = Client()
+    first = anonymous.get("/api/pratiques/?theme=bois-foret")
+    assert "X-Page-Cache" not in first
+    again = anonymous.get("/api/pratiques/?theme=bois-foret")
+    assert again["X-Page-Cache"] == "hit"
+    assert again.json() == first.json()
