@@ -257,6 +257,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_FORMS = {"add_webauthn": "interclusters.forms.AddSecurityKeyForm"}
 MFA_TOTP_ISSUER = "Interclusters"
+# A code of the previous or next 30 s is taken too: phones' clocks drift, and a code typed
+# at the end of its window reaches the server in the next (RFC 6238 §5.2).
+MFA_TOTP_TOLERANCE = 1
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 

@@ -1,6 +1,6 @@
 """The form of one section of a survey, built from its questions."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import validate_no_html
 from surveys.models import Answer, Question
-from surveys.services import OTHER, Value, visible_questions
+from surveys.services import OTHER, Known, Value, visible_questions
 
 YES, NO = "yes", "no"
 REQUIRED = _("Cette question est obligatoire.")
@@ -130,7 +130,7 @@ class SectionForm(forms.Form):
         *args,
         questions: list[Question],
         all_questions: list[Question],
-        saved_picks: dict[int, set[int]],
+        saved: dict[int, Known],
         answers: dict[int, Answer] | None = None,
         enforce_required: bool = True,
         **kwargs,
@@ -138,7 +138,7 @@ class SectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = questions
         self.all_questions = all_questions
-        self.saved_picks = saved_picks
+        self.saved = saved
         self.enforce_required = enforce_required
         answers = answers or {}
         for question in questions:
@@ -173,19 +173,32 @@ class SectionForm(forms.Form):
                 if question.allow_other:
                     self.initial[other_name(question)] = answer.other
 
-    def _picks_from_data(self) -> dict[int, set[int]]:
-        picks = {k: set(v) for k, v in self.saved_picks.items()}
+    def _known_from_data(self) -> dict[int, Known]:
+        """The saved answers, with this page's as typed (conditions read both)."""
+        known = dict(self.saved)
         for question in self.questions:
-            if not question.is_choice:
+            name = field_name(question)
+            if name not in self.cleaned_data:
                 continue
-            raw = self.cleaned_data.get(field_name(question))
-            values = raw if isinstance(raw, list) else ([raw] if raw else [])
-            picks[question.pk] = {int(v) for v in values if v and v != OTHER}
-        return picks
+            raw = self.cleaned_data.get(name)
+            values = raw if isinstance(raw, list) else ([raw] if raw not in (None, "") else [])
+            choices, number, boolean = frozenset(), None, None
+            if question.is_choice:
+                choices = frozenset(int(v) for v in values if v and v != OTHER)
+            elif question.kind == Question.Kind.YES_NO and values:
+                boolean = values[0] == YES
+            elif question.is_number and values:
+                try:
+                    number = Decimal(str(values[0]))
+                except (InvalidOperation, ValueError):
+                    number = None
+            known[question.pk] = Known(choices=choices, number=number, boolean=boolean,
+                                       answered=bool(values))  # fmt: skip
+        return known
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        self.visible = visible_questions(self.all_questions, self._picks_from_data())
+        self.visible = visible_questions(self.all_questions, self._known_from_data())
         for question in self.questions:
             name = field_name(question)
             if name not in cleaned:

@@ -83,6 +83,11 @@ class Survey(models.Model):
         return reverse("surveys:results", kwargs={"slug": self.slug})
 
 
+class ConditionMode(models.TextChoices):
+    ALL = "all", _("toutes les conditions")
+    ANY = "any", _("au moins une des conditions")
+
+
 class Section(models.Model):
     survey = models.ForeignKey(
         Survey, on_delete=models.CASCADE, related_name="sections", verbose_name=_("enquête")
@@ -90,6 +95,13 @@ class Section(models.Model):
     title = models.CharField(_("titre"), max_length=200)
     description = models.TextField(_("présentation"), blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    condition_mode = models.CharField(
+        _("posée si"), max_length=3, choices=ConditionMode.choices, default=ConditionMode.ALL,
+        help_text=_(
+            "Avec des conditions : la section entière est passée quand elles ne sont pas "
+            "remplies."
+        ),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("section")
@@ -151,6 +163,9 @@ class Question(models.Model):
         verbose_name=_("affichée seulement si la réponse comprend"),
         help_text=_("Un choix d'une question précédente de l'enquête."),
     )
+    condition_mode = models.CharField(
+        _("affichée si"), max_length=3, choices=ConditionMode.choices, default=ConditionMode.ALL,
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("question")
@@ -178,6 +193,64 @@ class Question(models.Model):
     @property
     def is_number(self) -> bool:
         return self.kind in self.NUMBER_KINDS
+
+
+class Rule(models.Model):
+    """One condition on an earlier answer, of a question or of a whole section (which is
+    then skipped when its conditions do not hold). Several combine by the owner's
+    ``condition_mode``: all of them, or any."""
+
+    class Operator(models.TextChoices):
+        INCLUDES = "includes", _("la réponse comprend le choix")
+        EXCLUDES = "excludes", _("la réponse ne comprend pas le choix")
+        YES = "yes", _("la réponse est « oui »")
+        NO = "no", _("la réponse est « non »")
+        EQ = "eq", _("le nombre est égal à")
+        GT = "gt", _("le nombre est supérieur à")
+        GTE = "gte", _("le nombre est au moins")
+        LT = "lt", _("le nombre est inférieur à")
+        LTE = "lte", _("le nombre est au plus")
+        ANSWERED = "answered", _("la question a une réponse")
+
+    CHOICE_OPERATORS = {Operator.INCLUDES, Operator.EXCLUDES}
+    NUMBER_OPERATORS = {Operator.EQ, Operator.GT, Operator.GTE, Operator.LT, Operator.LTE}
+
+    question = models.ForeignKey(
+        "Question", on_delete=models.CASCADE, null=True, blank=True, related_name="rules",
+        verbose_name=_("question conditionnée"),
+    )  # fmt: skip
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, null=True, blank=True, related_name="rules",
+        verbose_name=_("section conditionnée"),
+    )  # fmt: skip
+    source = models.ForeignKey(
+        "Question", on_delete=models.RESTRICT, related_name="dependent_rules",
+        verbose_name=_("si, à la question"),
+        help_text=_("Une question posée avant, dans la même enquête."),
+    )  # fmt: skip
+    operator = models.CharField(_("condition"), max_length=10, choices=Operator.choices)
+    choice = models.ForeignKey(
+        "Choice", on_delete=models.RESTRICT, null=True, blank=True, related_name="rules",
+        verbose_name=_("choix"),
+    )  # fmt: skip
+    number = models.DecimalField(
+        _("nombre"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(question__isnull=False, section__isnull=True)
+                | models.Q(question__isnull=True, section__isnull=False),
+                name="rule_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.code} {self.get_operator_display()}"
 
 
 class Choice(models.Model):

@@ -413,7 +413,10 @@ def _question_results(
             if stats:
                 result.mean = round(float(stats["mean"]), 2)
                 result.median = float(stats["median"])
-                result.minimum, result.maximum = float(stats["minimum"]), float(stats["maximum"])
+                if not public:
+                    # In public, never: the extremes are each one structure's exact answer.
+                    result.minimum = float(stats["minimum"])
+                    result.maximum = float(stats["maximum"])
             if question.kind == Question.Kind.SCALE:
                 counts = spread.get(question.pk, {})
                 result.distribution = [
@@ -435,6 +438,9 @@ class RaisedTheme:
     theme: Theme
     count: int
     quotes: list[str]
+    # In public, a theme raised by fewer than MIN_PUBLIC_GROUP answers reads « moins de 5 »
+    # and shows no quote: next to its count, a quote would point at one structure.
+    few: bool = False
 
 
 def themes_raised(survey: Survey, *, public: bool = False) -> list[RaisedTheme]:
@@ -468,7 +474,14 @@ def themes_raised(survey: Survey, *, public: bool = False) -> list[RaisedTheme]:
             theme = themes[theme_id] = RaisedTheme(
                 theme=Theme(pk=theme_id, slug=slug, name=name), count=raised, quotes=[]
             )
+        if public and raised < MIN_PUBLIC_GROUP:
+            theme.few = True
+            continue
         shown = text and (quotable or not public) and text not in theme.quotes
         if shown and len(theme.quotes) < QUOTES_SHOWN:
             theme.quotes.append(text)
-    return sorted(themes.values(), key=lambda t: (-t.count, t.theme.name))
+    if public:
+        for theme in themes.values():
+            if theme.few:
+                theme.count = 0  # never said, not even through the order
+    return sorted(themes.values(), key=lambda t: (t.few, -t.count, t.theme.name))

@@ -20,9 +20,11 @@ from surveys.models import (
     Answer,
     AnswerChoice,
     Choice,
+    ConditionMode,
     Invitation,
     Question,
     Response,
+    Rule,
     Section,
     Survey,
 )
@@ -33,44 +35,165 @@ OTHER = "other"
 # --- Conditions ----------------------------------------------------------------------------
 
 
-def visible_questions(questions: list[Question], picked: dict[int, set[int]]) -> set[int]:
-    """The ids of the questions shown, given the choices picked so far ({question: {choice}}).
-    A question with a condition shows when its condition's question shows and its answer
-    includes the condition's choice. ``questions`` are in survey order."""
+@dataclass(frozen=True)
+class Known:
+    """What a respondent answered to one question, as the conditions read it."""
+
+    choices: frozenset = frozenset()
+    number: Decimal | None = None
+    boolean: bool | None = None
+    answered: bool = False
+
+
+def _rule_holds(rule: Rule, known: dict[int, Known], shown: set[int]) -> bool:
+    """A question hidden counts as unanswered: its answer is dropped."""
+    answer = known.get(rule.source_id) if rule.source_id in shown else None
+    op = rule.operator
+    if op == Rule.Operator.EXCLUDES:
+        return answer is None or rule.choice_id not in answer.choices
+    if answer is None or not answer.answered:
+        return False
+    if op == Rule.Operator.INCLUDES:
+        return rule.choice_id in answer.choices
+    if op == Rule.Operator.ANSWERED:
+        return True
+    if op == Rule.Operator.YES:
+        return answer.boolean is True
+    if op == Rule.Operator.NO:
+        return answer.boolean is False
+    if answer.number is None or rule.number is None:
+        return False
+    return {
+        Rule.Operator.EQ: answer.number == rule.number,
+        Rule.Operator.GT: answer.number > rule.number,
+        Rule.Operator.GTE: answer.number >= rule.number,
+        Rule.Operator.LT: answer.number < rule.number,
+        Rule.Operator.LTE: answer.number <= rule.number,
+    }[op]
+
+
+def _conditions_hold(owner, known, shown, choice_question) -> bool:
+    checks = []
+    condition = getattr(owner, "condition_choice_id", None)
+    if condition is not None:
+        parent = choice_question.get(condition)
+        answer = known.get(parent) if parent in shown else None
+        checks.append(answer is not None and condition in answer.choices)
+    checks += [_rule_holds(rule, known, shown) for rule in owner.rules.all()]
+    if not checks:
+        return True
+    return all(checks) if owner.condition_mode == ConditionMode.ALL else any(checks)
+
+
+def visible_questions(questions: list[Question], known: dict[int, Known]) -> set[int]:
+    """The ids of the questions shown, given the answers so far ({question: Known}): a
+    question shows when its section shows and its conditions hold (each on a question
+    itself shown). ``questions`` are in survey order, with their rules and section."""
     choice_question = {
-        choice_id: question.pk
-        for question in questions
-        for choice_id in (c.pk for c in question.choices.all())
+        choice.pk: question.pk for question in questions for choice in question.choices.all()
     }
     visible: set[int] = set()
+    sections: dict[int, bool] = {}
     for question in questions:
-        condition = question.condition_choice_id
-        if condition is None:
-            visible.add(question.pk)
-            continue
-        parent = choice_question.get(condition)
-        if parent in visible and condition in picked.get(parent, set()):
+        section = question.section
+        if section.pk not in sections:
+            sections[section.pk] = _conditions_hold(section, known, visible, choice_question)
+        if sections[section.pk] and _conditions_hold(question, known, visible, choice_question):
             visible.add(question.pk)
     return visible
 
 
-def survey_questions(survey: Survey) -> list[Question]:
-    """Every question of a survey, in order, with its choices."""
-    return list(
+def visible_sections(
+    sections: list[Section], questions: list[Question], known: dict[int, Known]
+) -> list[Section]:
+    """The sections a respondent goes through, given the answers so far."""
+    shown = visible_questions(questions, known)
+    choice_question = {
+        choice.pk: question.pk for question in questions for choice in question.choices.all()
+    }
+    return [s for s in sections if _conditions_hold(s, known, shown, choice_question)]
+
+
+def depends_on_other_sections(question: Question, questions: list[Question]) -> bool:
+    """Whether the question's conditions read answers of earlier sections only (so that
+    the server knows, before the page is shown, whether it applies)."""
+    section_of = {q.pk: q.section_id for q in questions}
+    sources = [rule.source_id for rule in question.rules.all()]
+    if question.condition_choice_id is not None:
+        sources += [q.pk for q in questions if any(
+            c.pk == question.condition_choice_id for c in q.choices.all())]  # fmt: skip
+    return bool(sources) and all(section_of.get(src) != question.section_id for src in sources)
+
+
+def survey_questions(survey: Survey, sections: list[Section] | None = None) -> list[Question]:
+    """Every question of a survey, in order, with its choices and the conditions of each
+    question and section (one query for all the conditions). ``sections``: the survey's
+    sections already loaded, which get their conditions too."""
+    questions = list(
         Question.objects.filter(section__survey=survey)
         .select_related("section")
         .prefetch_related("choices")
         .order_by("section__position", "section__pk", "position", "pk")
     )
+    rules = list(
+        Rule.objects.filter(Q(question__section__survey=survey) | Q(section__survey=survey))
+    )
+    # select_related gives each question its own section object: each gets the rules.
+    owners = [*questions, *(q.section for q in questions), *(sections or [])]
+    for owner in owners:
+        field = "section_id" if isinstance(owner, Section) else "question_id"
+        owner._prefetched_objects_cache = {
+            **getattr(owner, "_prefetched_objects_cache", {}),
+            "rules": [rule for rule in rules if getattr(rule, field) == owner.pk],
+        }
+    return questions
 
 
-def picked_choices(response: Response) -> dict[int, set[int]]:
+def known_from(answers) -> dict[int, Known]:
+    """``known_answers`` from Answer objects already loaded with their choices."""
+    return {
+        answer.question_id: Known(
+            choices=frozenset(choice.pk for choice in answer.choices.all()),
+            number=answer.number,
+            boolean=answer.boolean,
+            answered=bool(
+                answer.text
+                or answer.other
+                or answer.number is not None
+                or answer.boolean is not None
+                or answer.date
+                or answer.choices.all()
+            ),
+        )  # fmt: skip
+        for answer in answers
+    }
+
+
+def known_answers(response: Response) -> dict[int, Known]:
+    """What the response holds, as the conditions read it."""
     picked: dict[int, set[int]] = {}
     for question_id, choice_id in AnswerChoice.objects.filter(
         answer__response=response
     ).values_list("answer__question_id", "choice_id"):
         picked.setdefault(question_id, set()).add(choice_id)
-    return picked
+    return {
+        question_id: Known(
+            choices=frozenset(picked.get(question_id, ())),
+            number=number,
+            boolean=boolean,
+            answered=bool(
+                text
+                or other
+                or number is not None
+                or boolean is not None
+                or when
+                or picked.get(question_id)
+            ),
+        )  # fmt: skip
+        for question_id, number, boolean, text, other, when in Answer.objects.filter(
+            response=response
+        ).values_list("question_id", "number", "boolean", "text", "other", "date")
+    }
 
 
 # --- Answering -----------------------------------------------------------------------------
@@ -170,14 +293,14 @@ def response_save_section(
 
 def _drop_hidden_answers(response: Response) -> None:
     questions = survey_questions(response.survey)
-    shown = visible_questions(questions, picked_choices(response))
+    shown = visible_questions(questions, known_answers(response))
     Answer.objects.filter(response=response).exclude(question_id__in=shown).delete()
 
 
 def missing_answers(response: Response, questions: list[Question] | None = None) -> list[Question]:
     """Required questions, shown given the answers, that have no answer yet."""
     questions = questions if questions is not None else survey_questions(response.survey)
-    shown = visible_questions(questions, picked_choices(response))
+    shown = visible_questions(questions, known_answers(response))
     answered = set(Answer.objects.filter(response=response).values_list("question_id", flat=True))
     return [q for q in questions if q.required and q.pk in shown and q.pk not in answered]
 
@@ -518,6 +641,8 @@ def survey_duplicate(*, survey: Survey) -> Survey:
     copy.results_public = False
     copy.save()
     choice_map: dict[int, Choice] = {}
+    question_map: dict[int, Question] = {}
+    section_map: dict[int, Section] = {}
     conditions: list[tuple[Question, int]] = []
     for section in survey.sections.all():
         questions = list(section.questions.prefetch_related("choices"))
@@ -526,14 +651,18 @@ def survey_duplicate(*, survey: Survey) -> Survey:
             title=section.title,
             description=section.description,
             position=section.position,
+            condition_mode=section.condition_mode,
         )
+        section_map[section.pk] = new_section
         for question in questions:
             choices = list(question.choices.all())
             condition = question.condition_choice_id
+            old_question = question.pk
             question.pk = None
             question.section = new_section
             question.condition_choice = None
             question.save()
+            question_map[old_question] = question
             if condition:
                 conditions.append((question, condition))
             for choice in choices:
@@ -545,4 +674,16 @@ def survey_duplicate(*, survey: Survey) -> Survey:
     for question, condition in conditions:
         question.condition_choice = choice_map.get(condition)
         question.save(update_fields=["condition_choice"])
+    owned = Q(question__section__survey=survey) | Q(section__survey=survey)
+    Rule.objects.bulk_create(
+        Rule(
+            question=question_map.get(rule.question_id),
+            section=section_map.get(rule.section_id),
+            source=question_map[rule.source_id],
+            operator=rule.operator,
+            choice=choice_map.get(rule.choice_id),
+            number=rule.number,
+        )
+        for rule in Rule.objects.filter(owned)
+    )
     return copy

@@ -106,16 +106,25 @@ class SectionView(AnswerView):
             raise Http404
         self.number = number
         self.section = self.sections[number - 1]
-        self.all_questions = services.survey_questions(self.survey)
+        self.all_questions = services.survey_questions(self.survey, self.sections)
         self.questions = [q for q in self.all_questions if q.section_id == self.section.pk]
         if self.response is not None:
             self.answers = {
                 a.question_id: a
                 for a in Answer.objects.filter(response=self.response).prefetch_related("choices")
             }
-            self.picks = services.picked_choices(self.response)
+            self.known = services.known_from(self.answers.values())
         else:
-            self.answers, self.picks = {}, {}
+            self.answers, self.known = {}, {}
+        # What earlier pages decided: a question whose conditions read only earlier
+        # answers is left out when they do not hold (without JavaScript too); a section
+        # whose conditions do not hold is passed.
+        shown = services.visible_questions(self.all_questions, self.known)
+        self.questions = [
+            q for q in self.questions
+            if q.pk in shown or not services.depends_on_other_sections(q, self.all_questions)
+        ]  # fmt: skip
+        self.route = services.visible_sections(self.sections, self.all_questions, self.known)
 
     def closed(self) -> bool:
         return not self.access.preview and not self.survey.is_open
@@ -137,9 +146,7 @@ class SectionView(AnswerView):
                 )
                 for q in self.questions
             ],
-            previous_url=self.url("_section", number=self.number - 1)
-            if self.number > 1
-            else self.url(),
+            previous_url=self.next_url("previous"),
             closed=self.closed(),
             submitted=self.response is not None
             and self.response.status == Response.Status.SUBMITTED,
@@ -151,7 +158,7 @@ class SectionView(AnswerView):
             data,
             questions=self.questions,
             all_questions=self.all_questions,
-            saved_picks=self.picks,
+            saved=self.known,
             answers=self.answers,
             enforce_required=enforce_required,
         )
@@ -160,6 +167,8 @@ class SectionView(AnswerView):
         self.setup_section()
         if self.response is not None and self.response.status == Response.Status.SUBMITTED:
             return redirect(self.url())
+        if self.section.pk not in {section.pk for section in self.route}:
+            return redirect(self.next_url("next"))  # a section the answers skip
         return self.render_section(self.form())
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -202,13 +211,25 @@ class SectionView(AnswerView):
             )
         return redirect(self.next_url(action))
 
+    def _neighbour(self, step: int) -> int | None:
+        """The number of the next (or previous) section the respondent goes through."""
+        route = {section.pk for section in self.route}
+        number = self.number + step
+        while 1 <= number <= len(self.sections):
+            if self.sections[number - 1].pk in route:
+                return number
+            number += step
+        return None
+
     def next_url(self, action: str) -> str:
         if action == "previous":
-            return self.url("_section", number=self.number - 1) if self.number > 1 else self.url()
+            previous = self._neighbour(-1)
+            return self.url("_section", number=previous) if previous else self.url()
         if action == "save":
             return self.url("_section", number=self.number)
-        if self.number < len(self.sections):
-            return self.url("_section", number=self.number + 1)
+        following = self._neighbour(+1)
+        if following:
+            return self.url("_section", number=following)
         return self.url("_review")
 
 

@@ -249,7 +249,10 @@ def _answers(response, questions, rng, themes, entry, *, partial: bool) -> None:
     for question in questions:
         if question.section.position not in shown_sections:
             continue
-        if question.pk not in services.visible_questions(questions, picks):
+        known = {
+            qid: services.Known(choices=frozenset(c), answered=True) for qid, c in picks.items()
+        }
+        if question.pk not in services.visible_questions(questions, known):
             continue
         if not question.required and rng.random() < 0.15:
             continue

@@ -26,3 +26,15 @@ def invitation(survey, directory):
     entry.email = "contact@pole-bois.fr"
     entry.save(update_fields=["email"])
     return invite(survey, entry)
+
+
+@pytest.fixture
+def admin_client_with_2fa(db):
+    """A superuser (with the second factor every staff account has) signed in."""
+    from django.test import Client
+
+    from tests.factories.accounts import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client

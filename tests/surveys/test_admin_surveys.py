@@ -200,6 +200,11 @@ def test_withdrawing_stops_the_link_and_a_new_link_replaces_the_old(
 
 
 def test_duplicating_a_survey_copies_its_questions_and_conditions(staff_client, survey):
+    from surveys.models import Rule, Section
+
+    adherents = Question.objects.get(section__survey=survey, code="adherents")
+    contact = Section.objects.get(survey=survey, title="Contact")
+    Rule.objects.create(section=contact, source=adherents, operator="gt", number=10)
     staff_client.post(
         "/admin/surveys/survey/", {"action": "duplicate_surveys", "_selected_action": [survey.pk]}
     )
@@ -212,6 +217,9 @@ def test_duplicating_a_survey_copies_its_questions_and_conditions(staff_client, 
     story = copied.get(code="exemple")
     assert story.condition_choice.question.section.survey == copy
     assert story.condition_choice.label == "Oui"
+    [rule] = Rule.objects.filter(section__survey=copy)
+    assert rule.source == copied.get(code="adherents")
+    assert (rule.operator, rule.number) == ("gt", 10)
     assert (
         Choice.objects.filter(question__section__survey=copy).count()
         == Choice.objects.filter(question__section__survey=survey).count()

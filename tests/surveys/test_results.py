@@ -4,10 +4,12 @@ import csv
 import io
 from collections import Counter
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
@@ -222,10 +224,17 @@ def test_themes_raised_rank_the_tagged_answers(staff_client, client, survey, ans
     assert "Une thèse CIFRE réussie." in raised[0].quotes
     dashboard = staff_client.get(f"/enquetes/{survey.slug}/tableau-de-bord/").content.decode()
     assert "Proposer un atelier sur ce thème" in dashboard
-    # In public, only the answers marked quotable are quoted.
+    # In public, only the answers marked quotable are quoted, and only for a theme raised
+    # by at least five answers: next to a smaller count a quote points at one structure.
     assert selectors.themes_raised(survey, public=True)[0].quotes == []
     Answer.objects.filter(pk=story.pk).update(quotable=True)
-    assert selectors.themes_raised(survey, public=True)[0].quotes == ["Une thèse CIFRE réussie."]
+    few = selectors.themes_raised(survey, public=True)[0]
+    assert few.few
+    assert few.quotes == []
+    assert few.count == 0  # « moins de 5 », never the number
+    with patch.object(selectors, "MIN_PUBLIC_GROUP", 2):
+        enough = selectors.themes_raised(survey, public=True)[0]
+    assert enough.quotes == ["Une thèse CIFRE réussie."]
 
 
 def test_the_csv_export_has_a_row_per_response_and_a_column_per_choice(
@@ -366,3 +375,36 @@ def test_after_a_submission_the_worker_computes_the_figures_for_every_process(
     assert not [q for q in seen.captured_queries if '"surveys_answerchoice"' in q["sql"]]
     results = {r.question.code: r for _s, rs in page.context["sections"] for r in rs}
     assert results["adherents"].answered == 6
+
+
+def test_published_results_recognise_no_single_structure(client, survey, answered, questions):
+    """No extreme (each is one structure's exact answer) and no theme raised by fewer
+    than five answers shows its count or a quote."""
+    from reference.models import Theme
+
+    wood = Theme.objects.get(slug="bois-foret")
+    answer = questions["exemple"].answers.filter(response__status="submitted").first()
+    answer.text = "Une scierie unique en son genre."
+    answer.quotable = True
+    answer.save(update_fields=["text", "quotable"])
+    answer.themes.add(wood)
+    Survey.objects.filter(pk=survey.pk).update(results_public=True)
+    page = client.get(f"/enquetes/{survey.slug}/resultats/")
+    text = page.content.decode()
+    results = {r.question.code: r for _s, rs in page.context["sections"] for r in rs}
+    assert results["adherents"].mean is not None
+    assert results["adherents"].minimum is None
+    assert results["adherents"].maximum is None
+    assert " à 50" not in text
+    [raised] = page.context["themes"]
+    assert raised.few
+    assert "moins de 5 réponses" in text
+    assert "Une scierie unique en son genre." not in text
+    # Staff still see everything.
+    from tests.factories.accounts import UserFactory
+
+    staff = Client()
+    staff.force_login(UserFactory(is_staff=True, is_superuser=True))
+    dashboard = staff.get(f"/enquetes/{survey.slug}/tableau-de-bord/")
+    staff_results = {r.question.code: r for _s, rs in dashboard.context["sections"] for r in rs}
+    assert staff_results["adherents"].maximum is not None
