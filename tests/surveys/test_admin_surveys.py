@@ -238,7 +238,8 @@ def test_changes_that_would_corrupt_answers_are_refused(
             "section": question.section_id, "code": question.code, "label": question.label,
             "help_text": "", "kind": question.kind, "position": question.position,
             "scale_min": 1, "scale_max": 5, "required": "on",
-            "choices-TOTAL_FORMS": 0, "choices-INITIAL_FORMS": 0,
+            "choices-TOTAL_FORMS": 0, "choices-INITIAL_FORMS": 0, "condition_mode": "all",
+            "rules-TOTAL_FORMS": 0, "rules-INITIAL_FORMS": 0,
             **fields,
         }  # fmt: skip
         return staff_client.post(url, form)
@@ -273,7 +274,8 @@ def test_changes_that_would_corrupt_answers_are_refused(
         "section": sectors.section_id, "code": sectors.code, "label": sectors.label,
         "kind": "multiple", "position": sectors.position, "scale_min": 1, "scale_max": 5,
         "allow_other": "on", "min_choices": 2, "max_choices": 3,
-        "choices-TOTAL_FORMS": 1, "choices-INITIAL_FORMS": 1,
+        "choices-TOTAL_FORMS": 1, "choices-INITIAL_FORMS": 1, "condition_mode": "all",
+        "rules-TOTAL_FORMS": 0, "rules-INITIAL_FORMS": 0,
         "choices-0-id": picked.pk, "choices-0-question": sectors.pk,
         "choices-0-label": picked.label, "choices-0-position": picked.position,
         "choices-0-DELETE": "on",
@@ -292,7 +294,8 @@ def test_a_condition_must_point_to_an_earlier_question(staff_client, survey, que
         "section": first.section_id, "code": first.code, "label": first.label,
         "kind": first.kind, "position": first.position, "scale_min": 1, "scale_max": 5,
         "condition_choice": later_choice.pk,
-        "choices-TOTAL_FORMS": 0, "choices-INITIAL_FORMS": 0,
+        "choices-TOTAL_FORMS": 0, "choices-INITIAL_FORMS": 0, "condition_mode": "all",
+        "rules-TOTAL_FORMS": 0, "rules-INITIAL_FORMS": 0,
     }  # fmt: skip
     page = staff_client.post(f"/admin/surveys/question/{first.pk}/change/", form)
     assert page.status_code == 200
