@@ -1,10 +1,14 @@
 """Curation of the mementos: editors write, publishers publish; every saved version is kept
 (django-reversion: the History button lists who changed what and restores a version)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
@@ -14,14 +18,50 @@ from mementos.forms import MementoAdminForm
 from mementos.models import Memento, Monograph, Section
 
 
-class SectionInline(admin.StackedInline):
+class PublishedGuardFormSet(BaseInlineFormSet):
+    """Sections and case studies of a published memento change only by those allowed to
+    publish; a memento published has at least one section."""
+
+    user = None
+    needs_a_row = False
+
+    def clean(self) -> None:
+        super().clean()
+        memento = self.instance if self.instance.pk else None
+        original = Memento.objects.filter(pk=memento.pk).only("status").first() if memento else None
+        if original and (self.deleted_forms or any(f.has_changed() for f in self.forms)):
+            try:
+                services.check_public_edit(user=self.user, memento=original)
+            except PermissionDenied as error:
+                raise ValidationError(str(error)) from error
+        if self.needs_a_row and self.data.get("status") == Memento.Status.PUBLISHED:
+            kept = [
+                form for form in self.forms
+                if form not in self.deleted_forms and (form.instance.pk or form.has_changed())
+            ]  # fmt: skip
+            if not kept:
+                raise ValidationError(
+                    _("Un mémento publié a au moins une section : ajoutez-en une avant de publier.")
+                )
+
+
+class GuardedInline:
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.user = request.user
+        return formset
+
+
+class SectionInline(GuardedInline, admin.StackedInline):
     model = Section
+    formset = type("SectionFormSet", (PublishedGuardFormSet,), {"needs_a_row": True})
     extra = 0
     fields = [("title", "position"), "body"]
 
 
-class MonographInline(admin.TabularInline):
+class MonographInline(GuardedInline, admin.TabularInline):
     model = Monograph
+    formset = PublishedGuardFormSet
     extra = 0
     fields = ["title", "entry", "position", "sign_off"]
     readonly_fields = ["sign_off"]
@@ -146,8 +186,29 @@ def request_sign_off(modeladmin, request, queryset):
         )
 
 
+class MonographAdminForm(forms.ModelForm):
+    """A case study of a published memento changes only by those allowed to publish."""
+
+    user = None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.changed_data:
+            return cleaned
+        concerned = [cleaned.get("memento")]
+        if self.instance.pk:
+            concerned.append(Memento.objects.filter(monographs=self.instance.pk).first())
+        for memento in concerned:
+            try:
+                services.check_public_edit(user=self.user, memento=memento)
+            except PermissionDenied as error:
+                raise ValidationError(str(error)) from error
+        return cleaned
+
+
 @admin.register(Monograph)
 class MonographAdmin(VersionAdmin):
+    form = MonographAdminForm
     list_display = ["title", "memento", "entry", "sign_off", "sign_off_requested_at"]
     list_filter = ["memento", "sign_off"]
     search_fields = ["title", "summary", "entry__name"]
@@ -156,6 +217,12 @@ class MonographAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["sign_off", "sign_off_requested_at", "review_history"]
     actions = [request_sign_off]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
     fieldsets = [
         (None, {"fields": ["memento", ("title", "position"), "slug", "entry", "summary"]}),
         (
@@ -186,7 +253,7 @@ class MonographAdmin(VersionAdmin):
                     (
                         review.get_decision_display(),
                         review.user.get_full_name() if review.user else "—",
-                        review.created_at.strftime("%d/%m/%Y %H:%M"),
+                        date_format(localtime(review.created_at), "SHORT_DATETIME_FORMAT"),
                         review.comment or "—",
                     )
                     for review in reviews

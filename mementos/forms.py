@@ -35,6 +35,9 @@ class MementoAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if "status" in self.fields:
+            current = self.instance.status if self.instance.pk else None
+            self.fields["status"].choices = services.statuses_for(self.user, current)
         if "pdf" in self.fields:
             self.fields["pdf"].help_text = _("Un vrai PDF, de 20 Mo au plus.")
             self.fields["pdf"].widget.attrs["accept"] = "application/pdf,.pdf"
@@ -53,6 +56,18 @@ class MementoAdminForm(forms.ModelForm):
             raise ValidationError(str(error)) from error
         return status
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk and self.changed_data:
+            original = Memento.objects.filter(pk=self.instance.pk).only("status").first()
+            try:
+                services.check_public_edit(user=self.user, memento=original)
+            except PermissionDenied as error:
+                raise ValidationError(str(error)) from error
+        if cleaned.get("cover") and not cleaned.get("cover_alt"):
+            self.add_error("cover_alt", _("Décrivez la couverture en quelques mots."))
+        return cleaned
+
     def clean_pdf(self):
         pdf = self.cleaned_data.get("pdf")
         if pdf and hasattr(pdf, "content_type"):  # a new upload
@@ -64,12 +79,6 @@ class MementoAdminForm(forms.ModelForm):
         if cover and hasattr(cover, "content_type"):
             return image_resized(cover, max_bytes=MAX_COVER_BYTES)
         return cover
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if cleaned.get("cover") and not cleaned.get("cover_alt"):
-            self.add_error("cover_alt", _("Décrivez la couverture en quelques mots."))
-        return cleaned
 
 
 class ReviewForm(CrispyMixin, forms.Form):
@@ -94,6 +103,7 @@ class ReviewForm(CrispyMixin, forms.Form):
         cleaned = super().clean()
         if (
             cleaned.get("decision") == MonographReview.Decision.COMMENTED
+            and "comment" not in self.errors  # a comment refused says why already
             and not (cleaned.get("comment") or "").strip()
         ):
             self.add_error("comment", _("Dites ce qu'il faut changer."))

@@ -25,11 +25,36 @@ def can_publish(user) -> bool:
 def check_status_change(*, user, old: str | None, new: str) -> None:
     """Editors write, plan and send for review; only those allowed to publish may publish,
     unpublish or archive."""
-    touches_publication = new in Memento.PUBLISHING or (old in Memento.PUBLISHING and new != old)
+    touches_publication = new != old and (new in Memento.PUBLISHING or old in Memento.PUBLISHING)
     if touches_publication and not can_publish(user):
         raise PermissionDenied(
             _("Seules les personnes autorisées à publier peuvent publier, dépublier ou archiver.")
         )
+
+
+def check_public_edit(*, user, memento: Memento | None) -> None:
+    """What a published (or archived) memento shows, its case studies included, changes
+    only by those allowed to publish: an editor's change would be live at once."""
+    if memento is not None and memento.status in Memento.PUBLISHING and not can_publish(user):
+        raise PermissionDenied(
+            _(
+                "Ce mémento est publié : ses modifications, et celles de ses études de cas, "
+                "sont réservées aux personnes autorisées à publier. Demandez-leur de le "
+                "repasser en brouillon, ou de faire la modification."
+            )
+        )
+
+
+def statuses_for(user, current: str | None) -> list[tuple[str, str]]:
+    """The statuses a person may give a memento: editors never see « publié » or
+    « archivé » (unless it is the current one, which they keep)."""
+    if can_publish(user):
+        return list(Memento.Status.choices)
+    return [
+        (value, label)
+        for value, label in Memento.Status.choices
+        if value not in Memento.PUBLISHING or value == current
+    ]
 
 
 @transaction.atomic

@@ -130,7 +130,8 @@ class MementoFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item: Memento) -> str:
-        return ", ".join(partner.name for partner in item.lead_partners.all())
+        partners = ", ".join(partner.name for partner in item.lead_partners.all())
+        return partners or "Interclusters"
 
 
 @login_required

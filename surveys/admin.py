@@ -254,16 +254,32 @@ class SectionAdmin(admin.ModelAdmin):
         return False
 
 
+def choice_in_use(choice) -> str:
+    """Why a choice cannot go, in French, or "" when it can."""
+    if not choice.pk:
+        return ""
+    if choice.picked.exists():
+        return str(LOCKED)
+    dependent = [q.code for q in choice.dependent_questions.all()] + [
+        rule.question.code if rule.question_id else rule.section.title
+        for rule in choice.rules.select_related("question", "section")
+    ]
+    if dependent:
+        return _(
+            "Le choix « %(choice)s » sert de condition à : %(uses)s. Retirez d'abord ces "
+            "conditions."
+        ) % {"choice": choice.label, "uses": ", ".join(dependent)}
+    return ""
+
+
 class ChoiceFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         for form in self.forms:
-            if (
-                form.cleaned_data.get("DELETE")
-                and form.instance.pk
-                and form.instance.picked.exists()
-            ):
-                raise ValidationError(LOCKED)
+            if form.cleaned_data.get("DELETE"):
+                reason = choice_in_use(form.instance)
+                if reason:
+                    raise ValidationError(reason)
 
 
 class ChoiceInline(admin.TabularInline):
@@ -271,6 +287,20 @@ class ChoiceInline(admin.TabularInline):
     formset = ChoiceFormSet
     extra = 2
     fields = ["label", "position"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class ChoiceForm(formset.form):
+            def hand_clean_DELETE(self) -> None:
+                # Instead of Django's list of « protected objects », why in plain French.
+                if self.cleaned_data.get("DELETE"):
+                    reason = choice_in_use(self.instance)
+                    if reason:
+                        raise ValidationError(reason)
+
+        formset.form = ChoiceForm
+        return formset
 
 
 class QuestionForm(forms.ModelForm):
@@ -324,6 +354,11 @@ class QuestionAdmin(admin.ModelAdmin):
 @admin.register(Choice)
 class ChoiceAdmin(admin.ModelAdmin):
     search_fields = ["label", "question__code", "question__label"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A picked choice, or one a condition reads, is never deleted (the question's
+        # page says why); Django's « protected objects » page is never reached.
+        return not (obj and choice_in_use(obj)) and super().has_delete_permission(request, obj)
 
     def has_module_permission(self, request):
         return False

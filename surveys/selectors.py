@@ -216,8 +216,15 @@ def participation(survey: Survey, *, region: str = "", kind: str = "") -> dict:
     groups = list(
         invitations.values(name=F("entry__region__name"), code=F("entry__kind")).annotate(
             invited=Count("pk"),
-            opened=Count("pk", filter=Q(opened_at__isnull=False)),
-            started=Count("pk", filter=Q(started_at__isnull=False)),
+            # A funnel: each stage counts those that went further too (a representative
+            # answering from Mon espace starts without ever opening the emailed link).
+            opened=Count(
+                "pk",
+                filter=Q(opened_at__isnull=False)
+                | Q(started_at__isnull=False)
+                | Q(submitted_at__isnull=False),
+            ),
+            started=Count("pk", filter=Q(started_at__isnull=False) | Q(submitted_at__isnull=False)),
             submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
         )
     )

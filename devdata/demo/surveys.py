@@ -235,7 +235,9 @@ def _answer_all(survey, entries, rng, themes, *, share_submitted, share_draft) -
         elif roll < share_submitted + share_draft + 0.06:
             invitation.opened_at = started
         if invitation.submitted_at is None and rng.random() < 0.6:
-            invitation.reminded_at = survey.opens_at + timedelta(seconds=0.6 * span)
+            # Never in the future (an open survey's reminder has not gone yet).
+            reminded = survey.opens_at + timedelta(seconds=0.6 * span)
+            invitation.reminded_at = reminded if reminded < now else None
         invitation.save()
     return submitted
 

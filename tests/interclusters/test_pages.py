@@ -183,6 +183,11 @@ def test_demo_data_is_idempotent_and_shows_the_banner(client, db):
     ]  # fmt: skip
     assert Survey.objects.count() == 3
     assert 55 <= Response.objects.filter(status="submitted").count() <= 75
+    from django.utils import timezone
+
+    from surveys.models import Invitation
+
+    assert not Invitation.objects.filter(reminded_at__gt=timezone.now()).exists()
     editor = User.objects.get(email=DEMO_ACCOUNTS[0].email)
     assert editor.is_staff
     assert editor.groups.filter(name="Équipe France Clusters").exists()

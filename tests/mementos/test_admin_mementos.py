@@ -64,10 +64,13 @@ def test_an_editor_cannot_publish_but_a_publisher_can(staff_client, publisher, d
     )
     draft.refresh_from_db()
     assert draft.status == "draft"
-    # Nor does changing the status in the form.
+    # Nor does changing the status in the form: « publié » is not even offered.
+    form = staff_client.get(f"/admin/mementos/memento/{draft.pk}/change/")
+    offered = [value for value, _label in form.context["adminform"].form.fields["status"].choices]
+    assert "published" not in offered
+    assert "archived" not in offered
     refused = change(staff_client, draft, status="published")
     assert refused.status_code == 200
-    assert "Seules les personnes autorisées à publier" in refused.content.decode()
     draft.refresh_from_db()
     assert draft.status == "draft"
     assert draft.published_at is None
@@ -237,3 +240,72 @@ def test_a_case_study_not_sent_for_sign_off_is_not_open_to_review(draft, represe
 def test_only_staff_reach_the_mementos_admin(client, member):
     client.force_login(member)
     assert client.get("/admin/mementos/memento/").status_code == 302
+
+
+def test_an_editor_cannot_change_a_published_memento_nor_its_case_studies(
+    staff_client, publisher, published
+):
+    """Their change would be live at once: the page keeps what was published."""
+    refused = change(staff_client, published, subtitle="Un sous-titre d'éditeur")
+    assert refused.status_code == 200
+    text = refused.content.decode()
+    assert "Ce mémento est publié" in text
+    assert "Seules les personnes autorisées à publier" not in text  # no status was touched
+    published.refresh_from_db()
+    assert published.subtitle != "Un sous-titre d'éditeur"
+    study = published.monographs.first()
+    url = f"/admin/mementos/monograph/{study.pk}/change/"
+    page = staff_client.get(url)
+    data = form_data(page)
+    data["summary"] = "Un résumé changé par un éditeur."
+    refused = staff_client.post(url, data)
+    assert refused.status_code == 200
+    assert "Ce mémento est publié" in refused.content.decode()
+    study.refresh_from_db()
+    assert study.summary != "Un résumé changé par un éditeur."
+    # Those allowed to publish can.
+    client = Client()
+    client.force_login(publisher)
+    assert change(client, published, subtitle="Un sous-titre validé").status_code == 302
+    published.refresh_from_db()
+    assert published.subtitle == "Un sous-titre validé"
+
+
+def test_a_memento_without_a_section_is_not_published_from_its_form(publisher, draft, client):
+    from mementos.models import Section
+
+    Section.objects.filter(memento=draft).delete()
+    client.force_login(publisher)
+    refused = change(client, draft, status="published")
+    assert refused.status_code == 200
+    assert "au moins une section" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_the_atom_feed_always_names_an_author(client, published):
+    published.lead_partners.clear()
+    feed = client.get("/mementos/flux.atom").content.decode()
+    assert "<name>Interclusters</name>" in feed
+
+
+def test_a_comment_with_html_is_told_why_once():
+    from mementos.forms import ReviewForm
+
+    form = ReviewForm({"decision": "commented", "comment": "<b>Changez</b> le titre"})
+    assert not form.is_valid()
+    assert form.errors["comment"] == ["Les balises HTML ne sont pas acceptées dans ce champ."]
+
+
+def test_sign_off_times_show_in_paris_time(staff_client, published, representative):
+    from datetime import UTC, datetime
+
+    study = published.monographs.first()
+    review = MonographReview.objects.create(
+        monograph=study, user=representative, decision="approved", comment=""
+    )
+    MonographReview.objects.filter(pk=review.pk).update(
+        created_at=datetime(2026, 7, 1, 22, 30, tzinfo=UTC)
+    )
+    page = staff_client.get(f"/admin/mementos/monograph/{study.pk}/change/").content.decode()
+    assert "02/07/2026 00:30" in page

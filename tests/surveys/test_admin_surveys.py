@@ -282,7 +282,9 @@ def test_changes_that_would_corrupt_answers_are_refused(
     }  # fmt: skip
     page = staff_client.post(f"/admin/surveys/question/{sectors.pk}/change/", form)
     assert page.status_code == 200
-    assert "protégés suivants" in page.content.decode()  # the admin names what holds it
+    text = page.content.decode()
+    assert "Des réponses existent déjà" in text  # why, in plain French
+    assert "protégés suivants" not in text  # not Django's list of protected objects
     assert Choice.objects.filter(pk=picked.pk).exists()
     assert Response.objects.count() == 1
 
@@ -320,3 +322,22 @@ def test_a_survey_without_answers_is_deleted_with_its_conditions(survey, questio
     # …but the whole survey can.
     survey.delete()
     assert not Question.objects.exists()
+
+
+def test_a_choice_a_condition_reads_is_not_deleted(staff_client, survey, questions):
+    cooperent = questions["cooperent"]
+    yes = cooperent.choices.get(label="Oui")
+    form = {
+        "section": cooperent.section_id, "code": cooperent.code, "label": cooperent.label,
+        "kind": cooperent.kind, "position": cooperent.position, "scale_min": 1,
+        "scale_max": 5, "required": "on", "condition_mode": "all",
+        "choices-TOTAL_FORMS": 1, "choices-INITIAL_FORMS": 1,
+        "rules-TOTAL_FORMS": 0, "rules-INITIAL_FORMS": 0,
+        "choices-0-id": yes.pk, "choices-0-question": cooperent.pk,
+        "choices-0-label": yes.label, "choices-0-position": yes.position,
+        "choices-0-DELETE": "on",
+    }  # fmt: skip
+    page = staff_client.post(f"/admin/surveys/question/{cooperent.pk}/change/", form)
+    assert page.status_code == 200
+    assert "sert de condition à : exemple" in page.content.decode()
+    assert Choice.objects.filter(pk=yes.pk).exists()

@@ -408,3 +408,16 @@ def test_published_results_recognise_no_single_structure(client, survey, answere
     dashboard = staff.get(f"/enquetes/{survey.slug}/tableau-de-bord/")
     staff_results = {r.question.code: r for _s, rs in dashboard.context["sections"] for r in rs}
     assert staff_results["adherents"].maximum is not None
+
+
+def test_the_funnel_never_shows_more_started_than_opened(survey, invitation):
+    """A representative answering from Mon espace starts without opening the link."""
+    from django.utils import timezone
+
+    from surveys.models import Invitation
+
+    sent, _token = invitation
+    Invitation.objects.filter(pk=sent.pk).update(started_at=timezone.now(), opened_at=None)
+    overall = selectors.participation(survey)["overall"]
+    assert overall["opened"] >= overall["started"] >= overall["submitted"]
+    assert overall["started"] == 1
