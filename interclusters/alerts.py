@@ -8,6 +8,7 @@ published after ``SavedSearch.checked_at``."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -119,8 +120,12 @@ def new_items(alert: SavedSearch, *, since: datetime) -> tuple[list[Item], int]:
     return items, total
 
 
-def is_due(alert: SavedSearch, now: datetime) -> bool:
-    return alert.checked_at <= now - PERIODS[alert.frequency] + SLACK
+def due(now: datetime) -> Q:
+    """The alerts whose digest is due at ``now`` (a filter the index alert_due serves)."""
+    condition = Q(pk__in=[])
+    for frequency, period in PERIODS.items():
+        condition |= Q(frequency=frequency, checked_at__lte=now - period + SLACK)
+    return condition
 
 
 def page_url(alert: SavedSearch) -> str:

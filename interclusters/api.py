@@ -268,14 +268,14 @@ def _place(commune, department=None, region=None) -> dict:
     }
 
 
-def _entry(entry: DirectoryEntry, kinds: dict) -> dict:
+def _entry(entry: DirectoryEntry) -> dict:
     return {
         "slug": entry.slug,
         "name": entry.name,
         "acronym": entry.acronym,
         "category": entry.category,
         "kind": entry.kind,
-        "kind_label": str(kinds.get(entry.kind, "")),
+        "kind_label": str(entry.get_kind_display()),
         "setting": entry.setting,
         "commune": _place(entry.commune, entry.department, entry.region),
         "themes": [theme.slug for theme in entry.themes.all()],
@@ -298,8 +298,7 @@ def _entries(request, category: str, paging: Paging) -> dict:
         .prefetch_related("themes")
     )
     entries, meta = _page(request, filterset, rows, paging)
-    kinds = dict(DirectoryEntry._meta.get_field("kind").flatchoices)
-    return {"licence": licence(), "meta": meta, "results": [_entry(e, kinds) for e in entries]}
+    return {"licence": licence(), "meta": meta, "results": [_entry(e) for e in entries]}
 
 
 def _one_entry(category: str, slug: str) -> dict:
@@ -312,8 +311,7 @@ def _one_entry(category: str, slug: str) -> dict:
     )
     if entry is None:
         raise Http404
-    kinds = dict(DirectoryEntry._meta.get_field("kind").flatchoices)
-    return _entry(entry, kinds)
+    return _entry(entry)
 
 
 def _practice(practice: Practice) -> dict:

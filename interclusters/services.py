@@ -165,6 +165,7 @@ def alert_digests_send(*, now=None) -> int:
     now = now or timezone.now()
     due = (
         SavedSearch.objects.filter(
+            alerts.due(now),
             user__is_active=True,
             user__emailaddress__verified=True,
             user__emailaddress__primary=True,
@@ -174,9 +175,8 @@ def alert_digests_send(*, now=None) -> int:
     )
     sent = 0
     for alert in due.iterator(chunk_size=200):
-        if alerts.is_due(alert, now):
-            with transaction.atomic():
-                sent += alert_digest_send(alert=alert, now=now)
+        with transaction.atomic():
+            sent += alert_digest_send(alert=alert, now=now)
     return sent
 
 

@@ -114,15 +114,19 @@ def visible_sections(
     return [s for s in sections if _conditions_hold(s, known, shown, choice_question)]
 
 
-def depends_on_other_sections(question: Question, questions: list[Question]) -> bool:
-    """Whether the question's conditions read answers of earlier sections only (so that
-    the server knows, before the page is shown, whether it applies)."""
+def reading_earlier_sections(questions: list[Question]) -> set[int]:
+    """The questions whose conditions read answers of earlier sections only: the server
+    knows, before their page is shown, whether they apply."""
     section_of = {q.pk: q.section_id for q in questions}
-    sources = [rule.source_id for rule in question.rules.all()]
-    if question.condition_choice_id is not None:
-        sources += [q.pk for q in questions if any(
-            c.pk == question.condition_choice_id for c in q.choices.all())]  # fmt: skip
-    return bool(sources) and all(section_of.get(src) != question.section_id for src in sources)
+    choice_question = {c.pk: q.pk for q in questions for c in q.choices.all()}
+    found = set()
+    for question in questions:
+        sources = [rule.source_id for rule in question.rules.all()]
+        if question.condition_choice_id is not None:
+            sources.append(choice_question.get(question.condition_choice_id))
+        if sources and all(section_of.get(src) != question.section_id for src in sources):
+            found.add(question.pk)
+    return found
 
 
 def survey_questions(survey: Survey, sections: list[Section] | None = None) -> list[Question]:
@@ -171,29 +175,7 @@ def known_from(answers) -> dict[int, Known]:
 
 def known_answers(response: Response) -> dict[int, Known]:
     """What the response holds, as the conditions read it."""
-    picked: dict[int, set[int]] = {}
-    for question_id, choice_id in AnswerChoice.objects.filter(
-        answer__response=response
-    ).values_list("answer__question_id", "choice_id"):
-        picked.setdefault(question_id, set()).add(choice_id)
-    return {
-        question_id: Known(
-            choices=frozenset(picked.get(question_id, ())),
-            number=number,
-            boolean=boolean,
-            answered=bool(
-                text
-                or other
-                or number is not None
-                or boolean is not None
-                or when
-                or picked.get(question_id)
-            ),
-        )  # fmt: skip
-        for question_id, number, boolean, text, other, when in Answer.objects.filter(
-            response=response
-        ).values_list("question_id", "number", "boolean", "text", "other", "date")
-    }
+    return known_from(Answer.objects.filter(response=response).prefetch_related("choices"))
 
 
 # --- Answering -----------------------------------------------------------------------------

@@ -120,10 +120,8 @@ class SectionView(AnswerView):
         # answers is left out when they do not hold (without JavaScript too); a section
         # whose conditions do not hold is passed.
         shown = services.visible_questions(self.all_questions, self.known)
-        self.questions = [
-            q for q in self.questions
-            if q.pk in shown or not services.depends_on_other_sections(q, self.all_questions)
-        ]  # fmt: skip
+        decided = services.reading_earlier_sections(self.all_questions)
+        self.questions = [q for q in self.questions if q.pk in shown or q.pk not in decided]
         self.route = services.visible_sections(self.sections, self.all_questions, self.known)
 
     def closed(self) -> bool:
