@@ -19,7 +19,17 @@ from reference.models import Theme
 from reference.selectors import place_choices
 from surveys import services, tasks
 from surveys.forms import validate_condition
-from surveys.models import Answer, Choice, Invitation, Question, Response, Rule, Section, Survey
+from surveys.models import (
+    Answer,
+    Choice,
+    GridRow,
+    Invitation,
+    Question,
+    Response,
+    Rule,
+    Section,
+    Survey,
+)
 
 LOCKED = gettext_lazy(
     "Des réponses existent déjà : ce changement les rendrait fausses. Dupliquez l'enquête "
@@ -303,13 +313,21 @@ class ChoiceInline(admin.TabularInline):
         return formset
 
 
+class GridRowInline(admin.TabularInline):
+    model = GridRow
+    extra = 0
+    fields = ["label", "position"]
+    verbose_name_plural = _("lignes (pour une grille)")
+
+
 class QuestionForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = [
             "section", "code", "label", "help_text", "kind", "required", "position",
             "allow_other", "min_choices", "max_choices", "scale_min", "scale_max",
-            "scale_min_label", "scale_max_label", "condition_choice", "condition_mode",
+            "scale_min_label", "scale_max_label", "number_min", "number_max", "text_format",
+            "condition_choice", "condition_mode",
         ]  # fmt: skip
 
     def clean(self) -> dict:
@@ -344,7 +362,7 @@ class QuestionAdmin(admin.ModelAdmin):
     list_display = ["code", "label", "kind", "required", "section"]
     list_filter = ["section__survey", "kind"]
     search_fields = ["label", "code"]
-    inlines = [ChoiceInline, QuestionRuleInline]
+    inlines = [ChoiceInline, GridRowInline, QuestionRuleInline]
     autocomplete_fields = ["condition_choice"]
 
     def has_delete_permission(self, request, obj=None):

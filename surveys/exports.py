@@ -17,7 +17,8 @@ EXPORT_BATCH = 500  # responses read at a time: memory stays flat, the download 
 
 def response_rows(survey: Survey, responses: QuerySet) -> Iterator[list]:
     """Header, then rows: one row per response, one column per question, one per choice of
-    a multiple choice. Read in batches of plain values (no model objects per answer), a
+    a multiple choice, per row of a grid (the column picked) and per item of a ranking (its
+    rank). Read in batches of plain values (no model objects per answer), a
     fixed number of queries per batch."""
     questions = services.survey_questions(survey)
     header = [
@@ -33,7 +34,15 @@ def response_rows(survey: Survey, responses: QuerySet) -> Iterator[list]:
     for question in questions:
         for choice in question.choices.all():
             labels[choice.pk] = choice.label
-        if question.kind == Question.Kind.MULTIPLE:
+        if question.kind == Question.Kind.GRID:
+            for row in question.rows.all():
+                header.append(f"{question.code} : {row.label}")
+                columns.append(("row", question, row.pk))
+        elif question.kind == Question.Kind.RANKING:
+            for choice in question.choices.all():
+                header.append(f"{question.code} : {choice.label} ({_('rang')})")
+                columns.append(("rank", question, choice.pk))
+        elif question.kind == Question.Kind.MULTIPLE:
             for choice in question.choices.all():
                 header.append(f"{question.code} : {choice.label}")
                 columns.append(("choice", question, choice.pk))
@@ -68,12 +77,18 @@ def _export_batch(batch, columns, labels, kinds):
         ).values_list("response_id", "question_id", "text", "number", "date", "boolean", "other")
     }
     picked: dict[tuple[int, int], list[int]] = {}
-    for response_id, question_id, choice_id in (
+    placed: dict[tuple[int, str, int], object] = {}  # (response, "row"/"rank", id): value
+    for response_id, question_id, choice_id, row_id, rank in (
         AnswerChoice.objects.filter(answer__response_id__in=ids)
         .order_by("choice__position", "choice_id")
-        .values_list("answer__response_id", "answer__question_id", "choice_id")
+        .values_list("answer__response_id", "answer__question_id", "choice_id", "row_id", "rank")
     ):
-        picked.setdefault((response_id, question_id), []).append(choice_id)
+        if row_id is not None:
+            placed[(response_id, "row", row_id)] = labels[choice_id]
+        elif rank is not None:
+            placed[(response_id, "rank", choice_id)] = rank
+        else:
+            picked.setdefault((response_id, question_id), []).append(choice_id)
     for pk, name, kind, region, department, started, submitted in batch:
         row = [
             name,
@@ -90,7 +105,9 @@ def _export_batch(batch, columns, labels, kinds):
                 continue
             text, number, day, boolean, other = values
             choices = picked.get((pk, question.pk), [])
-            if column == "choice":
+            if column in ("row", "rank"):
+                row.append(placed.get((pk, column, choice_id)))
+            elif column == "choice":
                 row.append(1 if choice_id in choices else None)
             elif column == "other":
                 row.append(other)

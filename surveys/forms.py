@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import validate_no_html
@@ -22,6 +23,62 @@ def other_name(question: Question) -> str:
     return f"q_{question.pk}_other"
 
 
+def row_name(question: Question, row) -> str:
+    return f"q_{question.pk}_r{row.pk}"
+
+
+def rank_name(question: Question, choice) -> str:
+    return f"q_{question.pk}_c{choice.pk}"
+
+
+def part_names(question: Question) -> list[str]:
+    """The fields of a grid (one per row) or of a ranking (one per item)."""
+    if question.kind == Question.Kind.GRID:
+        return [row_name(question, row) for row in question.rows.all()]
+    if question.kind == Question.Kind.RANKING:
+        return [rank_name(question, choice) for choice in question.choices.all()]
+    return []
+
+
+TEXT_FORMATS = {
+    Question.TextFormat.POSTCODE: (
+        r"^[0-9]{5}$",
+        _("Saisissez un code postal de 5 chiffres, par exemple 63000."),
+    ),
+    Question.TextFormat.PHONE: (
+        r"^0[1-9]( ?[0-9]{2}){4}$",
+        _("Saisissez un numéro de 10 chiffres commençant par 0, par exemple 04 73 00 00 00."),
+    ),
+    Question.TextFormat.SIRET: (
+        r"^[0-9]{14}$",
+        _("Saisissez les 14 chiffres du SIRET, sans espace."),
+    ),
+}
+
+
+def _bounds(question: Question, invalid: str, low=None, high=None) -> dict:
+    """A number field's bounds (the question's, else ``low``/``high``), with messages
+    that give them the French way."""
+    if question.number_min is not None:
+        low = question.number_min
+    if question.number_max is not None:
+        high = question.number_max
+    shown = {
+        "min": "" if low is None else f"{Decimal(low).normalize():f}".replace(".", ","),
+        "max": "" if high is None else f"{Decimal(high).normalize():f}".replace(".", ","),
+    }
+    if low is not None and high is not None:
+        between = _("Saisissez un nombre entre %(min)s et %(max)s.") % shown
+        messages = {"min_value": between, "max_value": between}
+    else:
+        messages = {
+            "min_value": _("Saisissez un nombre d'au moins %(min)s.") % shown,
+            "max_value": _("Saisissez un nombre d'au plus %(max)s.") % shown,
+        }
+    return {"min_value": low, "max_value": high,
+            "error_messages": {"invalid": invalid, **messages}}  # fmt: skip
+
+
 def _choices(question: Question) -> list[tuple[str, str]]:
     choices = [(str(c.pk), c.label) for c in question.choices.all()]
     if question.allow_other:
@@ -35,14 +92,16 @@ def build_field(question: Question) -> forms.Field:
     common = {"label": question.label, "help_text": question.help_text, "required": False}
     kind = question.kind
     if kind == Question.Kind.SHORT_TEXT:
-        return forms.CharField(max_length=300, **common)
+        validators = []
+        if question.text_format in TEXT_FORMATS:
+            pattern, message = TEXT_FORMATS[question.text_format]
+            validators.append(RegexValidator(pattern, message))
+        return forms.CharField(max_length=300, validators=validators, **common)
     if kind == Question.Kind.LONG_TEXT:
         return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 5}), **common)
     if kind == Question.Kind.INTEGER:
         return forms.IntegerField(
-            min_value=-(10**9),
-            max_value=10**9,
-            error_messages={"invalid": _("Saisissez un nombre entier, par exemple 12.")},
+            **_bounds(question, _("Saisissez un nombre entier, par exemple 12."), -(10**9), 10**9),
             **common,
         )
     if kind == Question.Kind.DECIMAL:
@@ -50,9 +109,12 @@ def build_field(question: Question) -> forms.Field:
             max_digits=14,
             decimal_places=4,
             localize=True,
-            error_messages={"invalid": _("Saisissez un nombre, par exemple 0,5.")},
+            **_bounds(question, _("Saisissez un nombre, par exemple 0,5.")),
             **common,
         )
+    if kind in Question.PLACED_KINDS:
+        # Its parts are fields of their own (part_fields); this one carries the label.
+        return forms.CharField(widget=forms.HiddenInput, **common)
     if kind == Question.Kind.SINGLE:
         return forms.ChoiceField(choices=_choices(question), widget=forms.RadioSelect, **common)
     if kind == Question.Kind.SINGLE_LIST:
@@ -101,13 +163,44 @@ def build_field(question: Question) -> forms.Field:
     raise ValueError(f"Unknown question kind {kind}")
 
 
+def part_fields(question: Question) -> list[tuple[str, forms.Field]]:
+    """A grid's fields, one per row on the question's scale; a ranking's, one rank per
+    item. Each has its own accessible name."""
+    if question.kind == Question.Kind.GRID:
+        scale = [(str(c.pk), c.label) for c in question.choices.all()]
+        return [
+            (
+                row_name(question, row),
+                forms.ChoiceField(
+                    label=row.label, choices=scale, widget=forms.RadioSelect, required=False
+                ),
+            )
+            for row in question.rows.all()
+        ]
+    if question.kind == Question.Kind.RANKING:
+        items = list(question.choices.all())
+        ranks = [("", "—")] + [(str(n), str(n)) for n in range(1, len(items) + 1)]
+        fields = []
+        for choice in items:
+            field = forms.ChoiceField(label=choice.label, choices=ranks, required=False)
+            field.widget.attrs["aria-label"] = _("Rang de « %(item)s »") % {"item": choice.label}
+            fields.append((rank_name(question, choice), field))
+        return fields
+    return []
+
+
 def initial_value(question: Question, answer: Answer):
+    picked = list(answer.picked.all())
+    if question.kind == Question.Kind.GRID:
+        return {f"q_{question.pk}_r{p.row_id}": str(p.choice_id) for p in picked if p.row_id}
+    if question.kind == Question.Kind.RANKING:
+        return {f"q_{question.pk}_c{p.choice_id}": str(p.rank) for p in picked if p.rank}
     if question.kind == Question.Kind.MULTIPLE:
-        values = [str(c.pk) for c in answer.choices.all()]
+        values = [str(p.choice_id) for p in picked]
         return [*values, OTHER] if answer.other else values
     if question.kind in (Question.Kind.SINGLE, Question.Kind.SINGLE_LIST):
-        picked = [str(c.pk) for c in answer.choices.all()]
-        return picked[0] if picked else (OTHER if answer.other else "")
+        values = [str(p.choice_id) for p in picked]
+        return values[0] if values else (OTHER if answer.other else "")
     if question.kind == Question.Kind.YES_NO:
         return YES if answer.boolean else NO
     if question.kind == Question.Kind.SCALE:
@@ -155,6 +248,12 @@ class SectionForm(forms.Form):
                 if question.help_text:
                     widget.attrs["aria-describedby"] = f"id_{field_name(question)}_help"
             self.fields[field_name(question)] = field
+            for name, part in part_fields(question):
+                part.widget.attrs["class"] = (
+                    "form-check-input" if isinstance(part.widget, forms.RadioSelect)
+                    else "form-select form-select-sm"
+                )  # fmt: skip
+                self.fields[name] = part
             if question.allow_other and question.is_choice:
                 other = forms.CharField(
                     label=_("Précisez « Autre »"),
@@ -169,6 +268,9 @@ class SectionForm(forms.Form):
                 self.fields[other_name(question)] = other
             answer = answers.get(question.pk)
             if answer is not None and not self.is_bound:
+                if question.kind in Question.PLACED_KINDS:
+                    self.initial.update(initial_value(question, answer))
+                    continue
                 self.initial[field_name(question)] = initial_value(question, answer)
                 if question.allow_other:
                     self.initial[other_name(question)] = answer.other
@@ -183,7 +285,11 @@ class SectionForm(forms.Form):
             raw = self.cleaned_data.get(name)
             values = raw if isinstance(raw, list) else ([raw] if raw not in (None, "") else [])
             choices, number, boolean = frozenset(), None, None
-            if question.is_choice:
+            if question.kind in Question.PLACED_KINDS:
+                parts = self._parts(question)
+                values = list(parts.values())
+                choices = frozenset(self._placed_choices(question, parts))
+            elif question.is_choice:
                 choices = frozenset(int(v) for v in values if v and v != OTHER)
             elif question.kind == Question.Kind.YES_NO and values:
                 boolean = values[0] == YES
@@ -196,6 +302,38 @@ class SectionForm(forms.Form):
                                        answered=bool(values))  # fmt: skip
         return known
 
+    def _parts(self, question: Question) -> dict[str, str]:
+        """A grid's or a ranking's parts that have a value, by field name."""
+        return {
+            name: self.cleaned_data[name]
+            for name in part_names(question)
+            if self.cleaned_data.get(name)
+        }
+
+    def _placed_choices(self, question: Question, parts: dict[str, str]) -> list[int]:
+        if question.kind == Question.Kind.GRID:
+            return [int(value) for value in parts.values()]
+        prefix = f"q_{question.pk}_c"
+        return [int(name.removeprefix(prefix)) for name in parts]
+
+    def _check_placed(self, question: Question) -> None:
+        name = field_name(question)
+        parts = self._parts(question)
+        expected = len(part_names(question))
+        if question.kind == Question.Kind.RANKING and parts:
+            ranks = sorted(int(rank) for rank in parts.values())
+            if len(set(ranks)) != len(ranks):
+                self.add_error(name, _("Chaque rang ne sert qu'une fois."))
+            elif ranks != list(range(1, len(ranks) + 1)):
+                self.add_error(name, _("Classez à partir de 1, sans sauter de rang."))
+        if self.enforce_required and question.required and len(parts) < expected:
+            self.add_error(
+                name,
+                _("Classez chaque élément.")
+                if question.kind == Question.Kind.RANKING
+                else _("Répondez pour chaque ligne."),
+            )
+
     def clean(self) -> dict:
         cleaned = super().clean()
         self.visible = visible_questions(self.all_questions, self._known_from_data())
@@ -206,6 +344,11 @@ class SectionForm(forms.Form):
             value = cleaned.get(name)
             if question.pk not in self.visible:
                 cleaned[name] = [] if question.kind == Question.Kind.MULTIPLE else None
+                for part in part_names(question):
+                    cleaned[part] = ""
+                continue
+            if question.kind in Question.PLACED_KINDS:
+                self._check_placed(question)
                 continue
             picked_other = value == OTHER or (isinstance(value, list) and OTHER in value)
             other_text = (cleaned.get(other_name(question)) or "").strip()
@@ -242,6 +385,21 @@ class SectionForm(forms.Form):
             other = (self.cleaned_data.get(other_name(question)) or "").strip()
             value = Value()
             kind = question.kind
+            if kind in Question.PLACED_KINDS and question.pk in self.visible:
+                parts = self._parts(question)
+                if kind == Question.Kind.GRID:
+                    prefix = f"q_{question.pk}_r"
+                    value.cells = tuple(
+                        (int(name.removeprefix(prefix)), int(choice))
+                        for name, choice in parts.items()
+                    )
+                else:
+                    prefix = f"q_{question.pk}_c"
+                    value.ranks = tuple(
+                        (int(name.removeprefix(prefix)), int(rank)) for name, rank in parts.items()
+                    )
+                values[question.pk] = value
+                continue
             if question.pk not in self.visible or raw in (None, "", []):
                 values[question.pk] = value
                 continue

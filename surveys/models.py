@@ -126,8 +126,20 @@ class Question(models.Model):
         DATE = "date", _("date")
         EMAIL = "email", _("adresse e-mail")
         URL = "url", _("adresse web")
+        GRID = "grid", _("grille (même échelle sur plusieurs lignes)")
+        RANKING = "ranking", _("classement")
+
+    class TextFormat(models.TextChoices):
+        """Formats a short text must follow (a fixed list: no pattern typed by hand)."""
+
+        POSTCODE = "postcode", _("code postal (5 chiffres)")
+        PHONE = "phone", _("téléphone français (10 chiffres)")
+        SIRET = "siret", _("SIRET (14 chiffres)")
 
     CHOICE_KINDS = {Kind.SINGLE, Kind.SINGLE_LIST, Kind.MULTIPLE}
+    # Kinds whose choices are picked in several places: a grid's columns (one per row),
+    # a ranking's items (each with its rank).
+    PLACED_KINDS = {Kind.GRID, Kind.RANKING}
     TEXT_KINDS = {Kind.SHORT_TEXT, Kind.LONG_TEXT}
     NUMBER_KINDS = {Kind.INTEGER, Kind.DECIMAL, Kind.SCALE}
 
@@ -153,6 +165,16 @@ class Question(models.Model):
     scale_max = models.SmallIntegerField(_("échelle : à"), default=5)
     scale_min_label = models.CharField(_("libellé du minimum"), max_length=60, blank=True)
     scale_max_label = models.CharField(_("libellé du maximum"), max_length=60, blank=True)
+    number_min = models.DecimalField(
+        _("nombre : au moins"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    number_max = models.DecimalField(
+        _("nombre : au plus"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    text_format = models.CharField(
+        _("format du texte"), max_length=10, choices=TextFormat.choices, blank=True,
+        help_text=_("Pour un texte court : la réponse doit suivre ce format."),
+    )  # fmt: skip
     condition_choice = models.ForeignKey(
         "Choice",
         # A choice others depend on cannot go alone, but goes with its whole survey.
@@ -176,11 +198,23 @@ class Question(models.Model):
                 condition=models.Q(scale_max__gt=models.F("scale_min")),
                 name="question_scale_in_order",
                 violation_error_message=_("Le maximum de l'échelle doit dépasser le minimum."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(number_min__isnull=True)
+                | models.Q(number_max__isnull=True)
+                | models.Q(number_max__gte=models.F("number_min")),
+                name="question_number_bounds_in_order",
+                violation_error_message=_("Le nombre maximum doit être au moins le minimum."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def has_choices(self) -> bool:
+        """Whether the editor gives it choices (a grid's columns, a ranking's items)."""
+        return self.kind in self.CHOICE_KINDS or self.kind in self.PLACED_KINDS
 
     @property
     def is_choice(self) -> bool:
@@ -263,6 +297,25 @@ class Choice(models.Model):
     class Meta:
         verbose_name = _("choix")
         verbose_name_plural = _("choix")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.question.code} : {self.label}"
+
+
+class GridRow(models.Model):
+    """One line of a grid question: each line is answered on the question's scale (its
+    choices)."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="rows", verbose_name=_("question")
+    )
+    label = models.CharField(_("libellé"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("ligne de grille")
+        verbose_name_plural = _("lignes de grille")
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
@@ -412,15 +465,33 @@ class Answer(models.Model):
 
 
 class AnswerChoice(models.Model):
+    """A choice picked: for a grid, on one of its rows; for a ranking, at a rank."""
+
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="picked")
     choice = models.ForeignKey(Choice, on_delete=models.PROTECT, related_name="picked")
+    row = models.ForeignKey(
+        GridRow, on_delete=models.PROTECT, null=True, blank=True, related_name="picked"
+    )
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("choix coché")
         verbose_name_plural = _("choix cochés")
         constraints = [
-            models.UniqueConstraint(fields=["answer", "choice"], name="answerchoice_unique")
-        ]
+            models.UniqueConstraint(
+                fields=["answer", "row", "choice"], nulls_distinct=False,
+                name="answerchoice_unique",
+            ),
+            # One column per grid row, one item per rank.
+            models.UniqueConstraint(
+                fields=["answer", "row"], condition=models.Q(row__isnull=False),
+                name="answerchoice_one_per_row",
+            ),
+            models.UniqueConstraint(
+                fields=["answer", "rank"], condition=models.Q(rank__isnull=False),
+                name="answerchoice_one_per_rank",
+            ),
+        ]  # fmt: skip
         indexes = [models.Index(fields=["choice", "answer"], name="answerchoice_choice")]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from surveys.models import (
     Answer,
     AnswerChoice,
     Choice,
+    GridRow,
     Invitation,
     Question,
     Response,
@@ -166,6 +167,11 @@ class QuestionResult:
     maximum: float | None = None
     texts: list[tuple[str, str]] = field(default_factory=list)
     hidden: bool = False
+    # A grid: per row, its label and the spread over the columns.
+    grid: list[tuple[str, list[tuple[str, int, float]]]] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    # A ranking: per item, its mean rank and how often it came first, best first.
+    ranking: list[tuple[str, float, int]] = field(default_factory=list)
 
 
 def result_filters(data) -> tuple[str, str]:
@@ -333,6 +339,26 @@ def _question_results(
     ):
         choice.picks = picks.get(choice.pk, 0)
         choices.setdefault(choice.question_id, []).append(choice)
+    placed_ids = [q.pk for q in questions if q.kind in Question.PLACED_KINDS]
+    cells: dict[tuple[int, int], int] = {}
+    ranks: dict[int, tuple[float, int]] = {}
+    if placed_ids:
+        # Grids, per row and column; rankings, per item: its mean rank and its firsts.
+        rows_by_question: dict[int, list[GridRow]] = {}
+        for row in GridRow.objects.filter(question_id__in=placed_ids).order_by("position", "pk"):
+            rows_by_question.setdefault(row.question_id, []).append(row)
+        for row_id, choice_id, n, mean, firsts in (
+            AnswerChoice.objects.filter(
+                answer__question_id__in=placed_ids, **_through("answer__response", chosen)
+            )
+            .values("row_id", "choice_id")
+            .annotate(n=Count("pk"), mean=Avg("rank"), firsts=Count("pk", filter=Q(rank=1)))
+            .values_list("row_id", "choice_id", "n", "mean", "firsts")
+        ):
+            if row_id is not None:
+                cells[(row_id, choice_id)] = n
+            elif mean is not None:
+                ranks[choice_id] = (float(mean), firsts)
     answers = Answer.objects.filter(**_through("response", chosen))
     # One pass over the answers, grouped by question: how many answered, the yes/no
     # split, the "Autre" answers and each step of the scales; then the figures of the
@@ -401,6 +427,23 @@ def _question_results(
         total = result.answered
         if public and total < MIN_PUBLIC_GROUP:
             result.hidden = True
+        elif question.kind == Question.Kind.GRID:
+            columns = choices.get(question.pk, [])
+            result.columns = [c.label for c in columns]
+            for row in rows_by_question.get(question.pk, []):
+                counts = [cells.get((row.pk, c.pk), 0) for c in columns]
+                row_total = sum(counts)
+                result.grid.append(
+                    (row.label, [(c.label, n, _percent(n, row_total))
+                                 for c, n in zip(columns, counts, strict=True)])
+                )  # fmt: skip
+        elif question.kind == Question.Kind.RANKING:
+            ranked = [
+                (c.label, round(ranks[c.pk][0], 2), ranks[c.pk][1])
+                for c in choices.get(question.pk, [])
+                if c.pk in ranks
+            ]
+            result.ranking = sorted(ranked, key=lambda item: item[1])
         elif question.is_choice:
             result.choices = [
                 (c.label, c.picks, _percent(c.picks, total)) for c in choices.get(question.pk, [])

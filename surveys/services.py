@@ -21,6 +21,7 @@ from surveys.models import (
     AnswerChoice,
     Choice,
     ConditionMode,
+    GridRow,
     Invitation,
     Question,
     Response,
@@ -139,6 +140,13 @@ def survey_questions(survey: Survey, sections: list[Section] | None = None) -> l
         .prefetch_related("choices")
         .order_by("section__position", "section__pk", "position", "pk")
     )
+    # A grid's rows, read only when the survey has a grid.
+    grids = [question.pk for question in questions if question.kind == Question.Kind.GRID]
+    rows = list(GridRow.objects.filter(question_id__in=grids)) if grids else []
+    for question in questions:
+        question._prefetched_objects_cache["rows"] = [
+            row for row in rows if row.question_id == question.pk
+        ]
     rules = list(
         Rule.objects.filter(Q(question__section__survey=survey) | Q(section__survey=survey))
     )
@@ -157,7 +165,7 @@ def known_from(answers) -> dict[int, Known]:
     """``known_answers`` from Answer objects already loaded with their choices."""
     return {
         answer.question_id: Known(
-            choices=frozenset(choice.pk for choice in answer.choices.all()),
+            choices=frozenset(picked.choice_id for picked in answer.picked.all()),
             number=answer.number,
             boolean=answer.boolean,
             answered=bool(
@@ -166,7 +174,7 @@ def known_from(answers) -> dict[int, Known]:
                 or answer.number is not None
                 or answer.boolean is not None
                 or answer.date
-                or answer.choices.all()
+                or answer.picked.all()
             ),
         )  # fmt: skip
         for answer in answers
@@ -175,7 +183,7 @@ def known_from(answers) -> dict[int, Known]:
 
 def known_answers(response: Response) -> dict[int, Known]:
     """What the response holds, as the conditions read it."""
-    return known_from(Answer.objects.filter(response=response).prefetch_related("choices"))
+    return known_from(Answer.objects.filter(response=response).prefetch_related("picked"))
 
 
 # --- Answering -----------------------------------------------------------------------------
@@ -191,6 +199,8 @@ class Value:
     boolean: bool | None = None
     choices: tuple[int, ...] = ()
     other: str = ""
+    cells: tuple[tuple[int, int], ...] = ()  # a grid's (row, choice) pairs
+    ranks: tuple[tuple[int, int], ...] = ()  # a ranking's (choice, rank) pairs
 
     @property
     def empty(self) -> bool:
@@ -201,7 +211,17 @@ class Value:
             and self.boolean is None
             and not self.choices
             and not self.other
+            and not self.cells
+            and not self.ranks
         )
+
+    def picks(self) -> list[tuple[int, int | None, int | None]]:
+        """What it picks, as (choice, row, rank)."""
+        if self.cells:
+            return [(choice, row, None) for row, choice in self.cells]
+        if self.ranks:
+            return [(choice, None, rank) for choice, rank in self.ranks]
+        return [(choice, None, None) for choice in self.choices]
 
 
 def response_open(
@@ -260,12 +280,20 @@ def response_save_section(
                 "other": value.other,
             },
         )
-        AnswerChoice.objects.filter(answer=answer).exclude(choice_id__in=value.choices).delete()
-        existing = set(
-            AnswerChoice.objects.filter(answer=answer).values_list("choice_id", flat=True)
-        )
+        wanted = set(value.picks())
+        kept, dropped = set(), []
+        for pk, *pick in AnswerChoice.objects.filter(answer=answer).values_list(
+            "pk", "choice_id", "row_id", "rank"
+        ):
+            if tuple(pick) in wanted:
+                kept.add(tuple(pick))
+            else:
+                dropped.append(pk)
+        if dropped:
+            AnswerChoice.objects.filter(pk__in=dropped).delete()
         AnswerChoice.objects.bulk_create(
-            [AnswerChoice(answer=answer, choice_id=c) for c in value.choices if c not in existing]
+            AnswerChoice(answer=answer, choice_id=choice, row_id=row, rank=rank)
+            for choice, row, rank in wanted - kept
         )
     _drop_hidden_answers(response)
     response.last_section = number
@@ -345,7 +373,7 @@ def answers_for_display(
     questions = questions if questions is not None else survey_questions(response.survey)
     answers = {
         answer.question_id: answer
-        for answer in Answer.objects.filter(response=response).prefetch_related("choices")
+        for answer in Answer.objects.filter(response=response).prefetch_related("picked")
     }
     sections: dict[int, tuple[Section, list]] = {}
     for question in questions:
@@ -358,7 +386,13 @@ def answers_for_display(
 
 
 def display_value(question: Question, answer: Answer) -> str:
-    labels = [c.label for c in sorted(answer.choices.all(), key=lambda c: (c.position, c.pk))]
+    """An answer as text; its picks (``answer.picked``) are named from the question's
+    choices and rows, already loaded."""
+    picked = answer.picked.all()
+    if question.kind in Question.PLACED_KINDS:
+        return format_placed(question, [(p.choice_id, p.row_id, p.rank) for p in picked])
+    chosen = {p.choice_id for p in picked}
+    labels = [c.label for c in question.choices.all() if c.pk in chosen]
     return format_value(
         question,
         text=answer.text,
@@ -396,6 +430,19 @@ def format_value(
             return f"{shown} / {question.scale_max}"
         return shown
     return text
+
+
+def format_placed(question: Question, picks: list[tuple[int, int | None, int | None]]) -> str:
+    """A grid's answer (« Ligne : colonne ; … ») or a ranking's (« 1. item, 2. item »),
+    from (choice, row, rank) triples."""
+    labels = {choice.pk: choice.label for choice in question.choices.all()}
+    if question.kind == Question.Kind.RANKING:
+        ranked = sorted((rank, labels.get(choice, "")) for choice, _row, rank in picks if rank)
+        return ", ".join(f"{rank}. {label}" for rank, label in ranked)
+    by_row = {row: labels.get(choice, "") for choice, row, _rank in picks}
+    return " ; ".join(
+        f"{row.label} : {by_row[row.pk]}" for row in question.rows.all() if row.pk in by_row
+    )
 
 
 @transaction.atomic
@@ -556,6 +603,9 @@ QUESTION_FIELDS = {
     "scale_max",
     "scale_min_label",
     "scale_max_label",
+    "number_min",
+    "number_max",
+    "text_format",
 }
 
 
@@ -600,6 +650,10 @@ def survey_load(definition: dict) -> tuple[Survey, bool]:
                 choices[(question.code, label)] = Choice.objects.create(
                     question=question, label=label, position=choice_position
                 )
+            GridRow.objects.bulk_create(
+                GridRow(question=question, label=label, position=row_position)
+                for row_position, label in enumerate(data.get("rows", []), start=1)
+            )
     return survey, True
 
 
@@ -627,7 +681,7 @@ def survey_duplicate(*, survey: Survey) -> Survey:
     section_map: dict[int, Section] = {}
     conditions: list[tuple[Question, int]] = []
     for section in survey.sections.all():
-        questions = list(section.questions.prefetch_related("choices"))
+        questions = list(section.questions.prefetch_related("choices", "rows"))
         new_section = Section.objects.create(
             survey=copy,
             title=section.title,
@@ -638,6 +692,7 @@ def survey_duplicate(*, survey: Survey) -> Survey:
         section_map[section.pk] = new_section
         for question in questions:
             choices = list(question.choices.all())
+            rows = list(question.rows.all())
             condition = question.condition_choice_id
             old_question = question.pk
             question.pk = None
@@ -653,6 +708,9 @@ def survey_duplicate(*, survey: Survey) -> Survey:
                 choice.question = question
                 choice.save()
                 choice_map[old] = choice
+            GridRow.objects.bulk_create(
+                GridRow(question=question, label=row.label, position=row.position) for row in rows
+            )
     for question, condition in conditions:
         question.condition_choice = choice_map.get(condition)
         question.save(update_fields=["condition_choice"])

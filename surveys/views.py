@@ -111,7 +111,7 @@ class SectionView(AnswerView):
         if self.response is not None:
             self.answers = {
                 a.question_id: a
-                for a in Answer.objects.filter(response=self.response).prefetch_related("choices")
+                for a in Answer.objects.filter(response=self.response).prefetch_related("picked")
             }
             self.known = services.known_from(self.answers.values())
         else:
@@ -141,6 +141,7 @@ class SectionView(AnswerView):
                     q,
                     form[forms.field_name(q)],
                     form[forms.other_name(q)] if q.allow_other and q.is_choice else None,
+                    [form[name] for name in forms.part_names(q)],
                 )
                 for q in self.questions
             ],

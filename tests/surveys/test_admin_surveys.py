@@ -28,7 +28,7 @@ def test_the_2015_surveys_load_once_with_their_conditions(capsys):
     clusters = Survey.objects.get(slug="enquete-2015-clusters")
     territories = Survey.objects.get(slug="enquete-2015-territoires")
     assert Survey.objects.count() == 2
-    for survey, count in ((clusters, 21), (territories, 18)):
+    for survey, count in ((clusters, 23), (territories, 18)):
         questions = Question.objects.filter(section__survey=survey)
         assert 15 <= questions.count() <= 25
         assert questions.count() == count
@@ -239,6 +239,7 @@ def test_changes_that_would_corrupt_answers_are_refused(
             "help_text": "", "kind": question.kind, "position": question.position,
             "scale_min": 1, "scale_max": 5, "required": "on",
             "choices-TOTAL_FORMS": 0, "choices-INITIAL_FORMS": 0, "condition_mode": "all",
+        "rows-TOTAL_FORMS": 0, "rows-INITIAL_FORMS": 0,
             "rules-TOTAL_FORMS": 0, "rules-INITIAL_FORMS": 0,
             **fields,
         }  # fmt: skip
@@ -275,6 +276,7 @@ def test_changes_that_would_corrupt_answers_are_refused(
         "kind": "multiple", "position": sectors.position, "scale_min": 1, "scale_max": 5,
         "allow_other": "on", "min_choices": 2, "max_choices": 3,
         "choices-TOTAL_FORMS": 1, "choices-INITIAL_FORMS": 1, "condition_mode": "all",
+        "rows-TOTAL_FORMS": 0, "rows-INITIAL_FORMS": 0,
         "rules-TOTAL_FORMS": 0, "rules-INITIAL_FORMS": 0,
         "choices-0-id": picked.pk, "choices-0-question": sectors.pk,
         "choices-0-label": picked.label, "choices-0-position": picked.position,
@@ -297,6 +299,7 @@ def test_a_condition_must_point_to_an_earlier_question(staff_client, survey, que
         "kind": first.kind, "position": first.position, "scale_min": 1, "scale_max": 5,
         "condition_choice": later_choice.pk,
         "choices-TOTAL_FORMS": 0, "choices-INITIAL_FORMS": 0, "condition_mode": "all",
+        "rows-TOTAL_FORMS": 0, "rows-INITIAL_FORMS": 0,
         "rules-TOTAL_FORMS": 0, "rules-INITIAL_FORMS": 0,
     }  # fmt: skip
     page = staff_client.post(f"/admin/surveys/question/{first.pk}/change/", form)
@@ -332,6 +335,7 @@ def test_a_choice_a_condition_reads_is_not_deleted(staff_client, survey, questio
         "kind": cooperent.kind, "position": cooperent.position, "scale_min": 1,
         "scale_max": 5, "required": "on", "condition_mode": "all",
         "choices-TOTAL_FORMS": 1, "choices-INITIAL_FORMS": 1,
+        "rows-TOTAL_FORMS": 0, "rows-INITIAL_FORMS": 0,
         "rules-TOTAL_FORMS": 0, "rules-INITIAL_FORMS": 0,
         "choices-0-id": yes.pk, "choices-0-question": cooperent.pk,
         "choices-0-label": yes.label, "choices-0-position": yes.position,

@@ -120,6 +120,7 @@ def test_conditions_are_edited_in_the_admin_only_on_earlier_questions(
         "kind": "yes_no", "position": q["lieu"].position, "condition_mode": "all",
         "scale_min": 1, "scale_max": 5,
         "choices-TOTAL_FORMS": 0, "choices-INITIAL_FORMS": 0,
+        "rows-TOTAL_FORMS": 0, "rows-INITIAL_FORMS": 0,
         "rules-TOTAL_FORMS": 1, "rules-INITIAL_FORMS": 0,
         "rules-0-source": q["site"].pk, "rules-0-operator": "answered",
     }  # fmt: skip
