@@ -1,10 +1,11 @@
 """The survey builder, invitations, responses and theme tagging, for the staff."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -17,7 +18,7 @@ from core import mail
 from core.adminpages import admin_page, asking_action, batch_progress_redirect
 from reference.models import Theme
 from reference.selectors import place_choices
-from surveys import services, tasks
+from surveys import services, tasks, xlsform
 from surveys.forms import validate_condition
 from surveys.models import (
     Answer,
@@ -78,6 +79,33 @@ def duplicate_surveys(modeladmin, request, queryset):
         modeladmin.message_user(request, _("Copie créée : « %(title)s ».") % {"title": copy.title})
 
 
+class XLSFormImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Classeur XLSForm (.xlsx)"),
+        help_text=gettext_lazy("Feuilles survey, choices et settings ; 2 Mo au plus."),
+    )
+    audience = forms.ChoiceField(label=gettext_lazy("Public"), choices=Survey.Audience.choices)
+    opens_at = forms.SplitDateTimeField(
+        label=gettext_lazy("Ouverture"), widget=AdminSplitDateTime, localize=True
+    )
+    closes_at = forms.SplitDateTimeField(
+        label=gettext_lazy("Clôture"), widget=AdminSplitDateTime, localize=True
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > xlsform.MAX_BYTES:
+            raise ValidationError(_("Le fichier dépasse 2 Mo."))
+        return upload
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("La clôture précède l'ouverture."))
+        return cleaned
+
+
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
     list_display = [
@@ -95,19 +123,22 @@ class SurveyAdmin(admin.ModelAdmin):
     inlines = [SectionInline]
     actions = [duplicate_surveys]
     readonly_fields = ["links"]
+    change_list_template = "admin/surveys/survey_change_list.html"
 
     @admin.display(description=gettext_lazy("outils"))
     def links(self, obj: Survey) -> str:
         if not obj.pk:
             return "—"
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("surveys:preview", args=[obj.slug]),
             _("Aperçu"),
             reverse("surveys:dashboard", args=[obj.slug]),
             _("Résultats"),
             reverse("admin:surveys_survey_invite", args=[obj.pk]),
             _("Inviter"),
+            reverse("admin:surveys_survey_xlsform", args=[obj.pk]),
+            _("XLSForm"),
         )
 
     def has_delete_permission(self, request, obj=None):
@@ -122,8 +153,70 @@ class SurveyAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.invite_view),
                 name="surveys_survey_invite",
             ),
+            path(
+                "<int:pk>/xlsform/",
+                self.admin_site.admin_view(self.xlsform_export_view),
+                name="surveys_survey_xlsform",
+            ),
+            path(
+                "importer-xlsform/",
+                self.admin_site.admin_view(self.xlsform_import_view),
+                name="surveys_survey_xlsform_import",
+            ),
             *super().get_urls(),
         ]
+
+    def xlsform_export_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The survey as an XLSForm workbook (KoboToolbox, ODK)."""
+        survey = get_object_or_404(Survey, pk=pk)
+        if not self.has_view_permission(request, survey):
+            raise PermissionDenied
+        response = HttpResponse(
+            xlsform.survey_workbook(survey),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="xlsform-{survey.slug}.xlsx"'
+        return response
+
+    def xlsform_import_view(self, request: HttpRequest) -> HttpResponse:
+        """A new survey, in preparation, from an XLSForm workbook; what cannot be imported
+        is listed row by row and nothing is created."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = XLSFormImportForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    survey = xlsform.survey_import(
+                        data["file"].read(), audience=data["audience"],
+                        opens_at=data["opens_at"], closes_at=data["closes_at"],
+                    )  # fmt: skip
+                except xlsform.XLSFormError as error:
+                    errors = error.errors
+                else:
+                    self.message_user(
+                        request,
+                        _("Enquête « %(title)s » importée, en préparation : relisez-la, puis "
+                          "ouvrez-la.") % {"title": survey.title},
+                        messages.SUCCESS,
+                    )  # fmt: skip
+                    return HttpResponseRedirect(
+                        reverse("admin:surveys_survey_change", args=[survey.pk])
+                    )
+            status = 400
+        response = admin_page(
+            request,
+            self,
+            "admin/surveys/xlsform_import.html",
+            title=_("Importer un XLSForm"),
+            form=form,
+            errors=errors,
+        )
+        response.status_code = status
+        return response
 
     def invite_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Invite the published structures of some regions and kinds, once each."""

@@ -606,6 +606,7 @@ QUESTION_FIELDS = {
     "number_min",
     "number_max",
     "text_format",
+    "condition_mode",
 }
 
 
@@ -620,13 +621,17 @@ def survey_load(definition: dict) -> tuple[Survey, bool]:
         **{key: value for key, value in definition.items() if key != "sections"}
     )
     choices: dict[tuple[str, str], Choice] = {}
+    by_code: dict[str, Question] = {}
+    owned_rules: list[tuple[Question | Section, dict]] = []
     for section_position, section_data in enumerate(definition["sections"], start=1):
         section = Section.objects.create(
             survey=survey,
             title=section_data["title"],
             description=section_data.get("description", ""),
             position=section_position,
+            condition_mode=section_data.get("condition_mode") or ConditionMode.ALL,
         )
+        owned_rules += [(section, rule) for rule in section_data.get("rules", [])]
         for position, data in enumerate(section_data["questions"], start=1):
             condition = None
             if data.get("condition"):
@@ -644,8 +649,14 @@ def survey_load(definition: dict) -> tuple[Survey, bool]:
                 kind=data["kind"],
                 position=position,
                 condition_choice=condition,
-                **{key: value for key, value in data.items() if key in QUESTION_FIELDS},
+                **{
+                    key: value
+                    for key, value in data.items()
+                    if key in QUESTION_FIELDS and value is not None
+                },
             )
+            by_code[question.code] = question
+            owned_rules += [(question, rule) for rule in data.get("rules", [])]
             for choice_position, label in enumerate(data.get("choices", []), start=1):
                 choices[(question.code, label)] = Choice.objects.create(
                     question=question, label=label, position=choice_position
@@ -654,6 +665,18 @@ def survey_load(definition: dict) -> tuple[Survey, bool]:
                 GridRow(question=question, label=label, position=row_position)
                 for row_position, label in enumerate(data.get("rows", []), start=1)
             )
+    # Conditions, each on a question by its code (and a choice by its label).
+    Rule.objects.bulk_create(
+        Rule(
+            question=owner if isinstance(owner, Question) else None,
+            section=owner if isinstance(owner, Section) else None,
+            source=by_code[rule["source"]],
+            operator=rule["operator"],
+            choice=choices[(rule["source"], rule["choice"])] if rule.get("choice") else None,
+            number=rule.get("number"),
+        )
+        for owner, rule in owned_rules
+    )
     return survey, True
 
 
