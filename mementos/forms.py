@@ -59,11 +59,18 @@ class MementoAdminForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.instance.pk and self.changed_data:
+            # A change to a published memento by an editor waits for a publisher (a
+            # draft); what a draft cannot carry stays with those who publish.
             original = Memento.objects.filter(pk=self.instance.pk).only("status").first()
-            try:
-                services.check_public_edit(user=self.user, memento=original)
-            except PermissionDenied as error:
-                raise ValidationError(str(error)) from error
+            kept_back = set(self.changed_data) & {"number", "slug", "cover", "pdf"}
+            if kept_back and services.needs_draft(user=self.user, memento=original):
+                raise ValidationError(
+                    _(
+                        "Ce mémento est publié : son numéro, son adresse et ses fichiers sont "
+                        "changés par les personnes autorisées à publier. Vos autres "
+                        "modifications peuvent leur être proposées."
+                    )
+                )
         if cleaned.get("cover") and not cleaned.get("cover_alt"):
             self.add_error("cover_alt", _("Décrivez la couverture en quelques mots."))
         return cleaned

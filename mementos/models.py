@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import DirectoryEntry, Practice
 from core.links import slug_url
+from core.models import Reviewed
 from reference.models import Theme
 
 
@@ -252,3 +253,54 @@ class MonographReview(models.Model):
     @property
     def is_approval(self) -> bool:
         return self.decision == self.Decision.APPROVED
+
+
+class Draft(Reviewed):
+    """A change to a published memento (or to one of its case studies) by someone who may
+    not publish: kept aside, the public page unchanged, until a publisher publishes it or
+    sends it back. ``content`` holds only what changes: ``fields`` (name: new value; a
+    list of ids for a many-to-many) and, for a memento, ``sections`` (each with its id,
+    or none for a new one, and ``delete``)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("à relire")
+        PUBLISHED = "published", _("publiée")
+        REJECTED = "rejected", _("renvoyée")
+
+    memento = models.ForeignKey(
+        Memento, on_delete=models.CASCADE, related_name="drafts", verbose_name=_("mémento")
+    )
+    monograph = models.ForeignKey(
+        Monograph, on_delete=models.CASCADE, null=True, blank=True, related_name="drafts",
+        verbose_name=_("monographie"),
+    )  # fmt: skip
+    content = models.JSONField(_("modifications"), default=dict)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("proposée par"),
+    )  # fmt: skip
+    status = models.CharField(
+        _("état"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("modification à relire")
+        verbose_name_plural = _("modifications à relire")
+        ordering = ["-updated_at"]
+        constraints = [
+            # One change waiting per memento or case study: a second edit updates it.
+            models.UniqueConstraint(
+                fields=["memento", "monograph"], condition=models.Q(status="pending"),
+                nulls_distinct=False, name="draft_one_pending",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        target = self.monograph.title if self.monograph_id else self.memento.title
+        return _("Modification de « %(target)s »") % {"target": target}
+
+    @property
+    def target(self):
+        return self.monograph if self.monograph_id else self.memento

@@ -3,14 +3,19 @@ the public would (a preview); representatives see the case studies about their s
 that they are asked to sign off."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
 from clusters.models import DirectoryEntry, Membership, Practice
+from core.diff import word_diff
 from core.search import apply_search, clean_query
 from events.models import Event
-from mementos.models import Memento, Monograph, MonographReview
+from mementos.models import Draft, Memento, Monograph, MonographReview, Section
 from reference.models import Theme
 
 
@@ -190,3 +195,119 @@ def monograph_for_review(*, user, pk: int) -> Monograph:
 
 def reviews_of(monograph: Monograph) -> list[MonographReview]:
     return list(monograph.reviews.select_related("user"))
+
+
+@dataclass
+class DraftRow:
+    label: str
+    diff: object  # HTML: what goes struck, what comes marked
+
+
+def _shown(model, name: str, value) -> str:
+    """A field's value as a person reads it (names for relations)."""
+    field = model._meta.get_field(name)
+    if field.many_to_many:
+        return ", ".join(str(obj) for obj in field.related_model.objects.filter(pk__in=value or []))
+    if field.is_relation:
+        found = field.related_model.objects.filter(pk=value).first() if value else None
+        return str(found) if found else "—"
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime):
+        return date_format(localtime(value), "SHORT_DATETIME_FORMAT")
+    return str(value)
+
+
+def draft_changes(draft: Draft) -> list[DraftRow]:
+    """What a draft changes, field by field and section by section, as readable
+    differences from what the public page shows now."""
+    target = draft.target
+    model = type(target)
+    rows = []
+    for name, value in draft.content.get("fields", {}).items():
+        field = model._meta.get_field(name)
+        now = [obj.pk for obj in getattr(target, name).all()] if field.many_to_many else (
+            getattr(target, field.attname) if field.is_relation else getattr(target, name)
+        )  # fmt: skip
+        rows.append(
+            DraftRow(
+                str(field.verbose_name).capitalize(),
+                word_diff(_shown(model, name, now), _shown(model, name, value)),
+            )
+        )
+    sections = {s.pk: s for s in Section.objects.filter(memento=draft.memento_id)}
+    for change in draft.content.get("sections", []):
+        current = sections.get(change.get("id"))
+        before = f"{current.title}\n\n{current.body}" if current else ""
+        if change.get("delete"):
+            label = _("Section supprimée : « %(title)s »") % {
+                "title": current.title if current else "?"
+            }
+            rows.append(DraftRow(label, word_diff(before, "")))
+            continue
+        after = f"{change['title']}\n\n{change['body']}"
+        label = (
+            _("Section « %(title)s »") % {"title": current.title}
+            if current
+            else _("Nouvelle section")
+        )
+        rows.append(DraftRow(label, word_diff(before, after)))
+    return rows
+
+
+def version_changes(model, older, newer) -> list[DraftRow]:
+    """What changed between two saved versions (django-reversion) of a memento or a case
+    study, field by field, with the sections saved along with a memento."""
+    from django.contrib.contenttypes.models import ContentType
+    from reversion.models import Version
+
+    before = older.field_dict if older is not None else {}
+    after = newer.field_dict
+    rows = []
+    for field in model._meta.get_fields():
+        if not getattr(field, "editable", False) or field.name in ("search_vector", "id"):
+            continue
+        if not (field.concrete or field.many_to_many) or field.auto_created:
+            continue
+        name = field.name
+        old, new = before.get(name), after.get(name)
+        if old == new or (field.many_to_many and sorted(old or []) == sorted(new or [])):
+            continue
+        shown_old, shown_new = _shown(model, name, old), _shown(model, name, new)
+        if shown_old != shown_new:
+            rows.append(
+                DraftRow(str(field.verbose_name).capitalize(), word_diff(shown_old, shown_new))
+            )
+    if model is Memento:
+        kind = ContentType.objects.get_for_model(Section)
+
+        def sections(revision_id) -> dict:
+            return {
+                v.object_id: v.field_dict
+                for v in Version.objects.filter(revision_id=revision_id, content_type=kind)
+            }
+
+        new_sections = sections(newer.revision_id)
+        # Sections are saved with the memento's form, not with a change of status: compare
+        # with the latest earlier version that saved them.
+        old_sections = {}
+        if new_sections:
+            for version in Version.objects.get_for_object_reference(
+                Memento, newer.object_id
+            ).filter(revision_id__lt=newer.revision_id):
+                old_sections = sections(version.revision_id)
+                if old_sections:
+                    break
+        for key in sorted(set(old_sections) | set(new_sections), key=str) if new_sections else []:
+            old, new = old_sections.get(key), new_sections.get(key)
+            text_old = f"{old['title']}\n\n{old['body']}" if old else ""
+            text_new = f"{new['title']}\n\n{new['body']}" if new else ""
+            if text_old != text_new:
+                title = (new or old)["title"]
+                rows.append(
+                    DraftRow(_("Section « %(title)s »") % {"title": title},
+                             word_diff(text_old, text_new))
+                )  # fmt: skip
+    return rows

@@ -13,7 +13,7 @@ from clusters.models import Membership
 from core.mail import absolute_url, emails_enqueue, staff_recipients
 from core.search import document_vector, vocabulary_add
 from core.text import render_markdown
-from mementos.models import Memento, Monograph, MonographReview
+from mementos.models import Draft, Memento, Monograph, MonographReview, Section
 
 PUBLISH_PERMISSION = "mementos.publish_memento"
 
@@ -29,19 +29,6 @@ def check_status_change(*, user, old: str | None, new: str) -> None:
     if touches_publication and not can_publish(user):
         raise PermissionDenied(
             _("Seules les personnes autorisées à publier peuvent publier, dépublier ou archiver.")
-        )
-
-
-def check_public_edit(*, user, memento: Memento | None) -> None:
-    """What a published (or archived) memento shows, its case studies included, changes
-    only by those allowed to publish: an editor's change would be live at once."""
-    if memento is not None and memento.status in Memento.PUBLISHING and not can_publish(user):
-        raise PermissionDenied(
-            _(
-                "Ce mémento est publié : ses modifications, et celles de ses études de cas, "
-                "sont réservées aux personnes autorisées à publier. Demandez-leur de le "
-                "repasser en brouillon, ou de faire la modification."
-            )
         )
 
 
@@ -203,3 +190,196 @@ def sign_off_respond(*, monograph: Monograph, user, decision: str, comment: str)
         topic=f"monograph-reviewed:{review.pk}",
     )
     return review
+
+
+# --- Drafts of published content ---------------------------------------------------------------
+
+# What a draft may change (files, addresses and statuses stay with those who publish).
+MEMENTO_DRAFT_FIELDS = [
+    "title", "subtitle", "period", "summary", "key_questions", "cover_alt", "themes",
+    "lead_partners", "practices", "source_workshops",
+]  # fmt: skip
+MONOGRAPH_DRAFT_FIELDS = [
+    "title", "position", "entry", "summary", "context", "actions", "staff_time", "funding",
+    "results", "success_factors", "pitfalls", "contacts", "practices",
+]  # fmt: skip
+SECTION_FIELDS = ["title", "position", "body"]
+
+
+def needs_draft(*, user, memento: Memento | None) -> bool:
+    """Whether a change by ``user`` to ``memento`` (or its case studies) waits for a
+    publisher: the memento is public and the person may not publish."""
+    return (
+        memento is not None
+        and memento.pk is not None
+        and memento.status in Memento.PUBLISHING
+        and not can_publish(user)
+    )
+
+
+def _stored(instance, name: str):
+    """A field's value as a draft keeps it (JSON): ids for relations."""
+    field = instance._meta.get_field(name)
+    if field.many_to_many:
+        return sorted(instance.pk and getattr(instance, name).values_list("pk", flat=True) or [])
+    if field.is_relation:
+        return getattr(instance, field.attname)
+    return getattr(instance, name)
+
+
+def _as_stored(instance, name: str, value):
+    field = instance._meta.get_field(name)
+    if field.many_to_many:
+        return sorted(item.pk for item in value)
+    if field.is_relation:
+        return value.pk if value is not None else None
+    return value
+
+
+@transaction.atomic
+def draft_save(
+    *, memento: Memento, author, fields: dict, sections: list[dict] = (), monograph=None
+) -> Draft | None:
+    """Keep a change to a published memento (or to its case study ``monograph``) aside
+    for a publisher: only what differs from the published version. A change already
+    waiting for the same page is completed; the publishers are told. Returns the draft,
+    or None when nothing changes."""
+
+    target = monograph or memento
+    allowed = MONOGRAPH_DRAFT_FIELDS if monograph is not None else MEMENTO_DRAFT_FIELDS
+    changed = {}
+    for name, value in fields.items():
+        if name in allowed:
+            stored = _as_stored(target, name, value)
+            if stored != _stored(target, name):
+                changed[name] = stored
+    existing = (
+        {s.pk: s for s in Section.objects.filter(memento=memento)} if monograph is None else {}
+    )
+    section_changes = []
+    for data in sections:
+        current = existing.get(data.get("id"))
+        if data.get("delete"):
+            if current is not None:
+                section_changes.append({"id": current.pk, "delete": True})
+            continue
+        values = {name: data.get(name) for name in SECTION_FIELDS}
+        if current is None or any(getattr(current, k) != v for k, v in values.items()):
+            section_changes.append({"id": current.pk if current else None, **values})
+    if not changed and not section_changes:
+        return None
+    draft = (
+        Draft.objects.select_for_update()
+        .filter(memento=memento, monograph=monograph, status=Draft.Status.PENDING)
+        .first()
+    )
+    if draft is None:
+        draft = Draft(memento=memento, monograph=monograph, author=author,
+                      content={"fields": {}, "sections": []})  # fmt: skip
+    draft.content["fields"].update(changed)
+    kept = {s["id"]: s for s in draft.content.get("sections", []) if s.get("id")}
+    new = [s for s in draft.content.get("sections", []) if not s.get("id")]
+    for change in section_changes:
+        if change.get("id"):
+            kept[change["id"]] = change
+        else:
+            new.append(change)
+    draft.content["sections"] = [*kept.values(), *new]
+    draft.author = author
+    draft.save()
+    emails_enqueue(
+        template="memento_draft_staff",
+        context={
+            "draft": draft,
+            "author": author,
+            "url": absolute_url(reverse("admin:mementos_draft_change", args=[draft.pk])),
+        },
+        to=staff_recipients(PUBLISH_PERMISSION),
+        topic=f"memento-draft:{draft.pk}:{draft.updated_at.timestamp()}",
+    )
+    return draft
+
+
+def _decision_email(draft, note: str = "") -> None:
+    if draft.author is None or not draft.author.email:
+        return
+    emails_enqueue(
+        template="memento_draft_decided",
+        context={
+            "draft": draft,
+            "note": note,
+            "url": absolute_url(draft.target.get_absolute_url()),
+        },
+        to=[draft.author.email],
+        topic=f"memento-draft-decided:{draft.pk}",
+    )
+
+
+@transaction.atomic
+def draft_publish(*, draft, user):
+    """Publish a change kept aside: the public page shows it at once; a revision records
+    who proposed it and who published it; its author is told."""
+
+    if not can_publish(user):
+        raise PermissionDenied(
+            _("Seules les personnes autorisées à publier publient une modification.")
+        )
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    if draft.status != Draft.Status.PENDING:
+        raise ValidationError(_("Cette modification a déjà été traitée."))
+    memento = Memento.objects.select_for_update().get(pk=draft.memento_id)
+    target = Monograph.objects.get(pk=draft.monograph_id) if draft.monograph_id else memento
+    fields = draft.content.get("fields", {})
+    with reversion.create_revision():
+        later = {}
+        for name, value in fields.items():
+            field = target._meta.get_field(name)
+            if field.many_to_many:
+                later[name] = value
+            elif field.is_relation:
+                setattr(target, field.attname, value)
+            else:
+                setattr(target, name, value)
+        target.full_clean(exclude=["search_vector", "cover", "pdf"], validate_unique=False)
+        target.save()
+        for name, ids in later.items():
+            getattr(target, name).set(ids)
+        for change in draft.content.get("sections", []):
+            if change.get("delete"):
+                Section.objects.filter(pk=change["id"], memento=memento).delete()
+            elif change.get("id"):
+                Section.objects.filter(pk=change["id"], memento=memento).update(
+                    **{k: change[k] for k in SECTION_FIELDS}
+                )
+            else:
+                Section.objects.create(memento=memento, **{k: change[k] for k in SECTION_FIELDS})
+        if memento.status == Memento.Status.PUBLISHED and not memento.sections.exists():
+            raise ValidationError(_("Un mémento sans section ne peut pas être publié."))
+        reversion.add_to_revision(memento)
+        reversion.set_user(user)
+        author = draft.author.get_full_name() if draft.author else "—"
+        reversion.set_comment(
+            _("Modification proposée par %(author)s, publiée.") % {"author": author}
+        )
+    draft.record_review(reviewer=user, status=Draft.Status.PUBLISHED)
+    memento_index(memento)
+    _decision_email(draft)
+    return draft
+
+
+@transaction.atomic
+def draft_reject(*, draft, user, note: str):
+    """Send a change back to its author with a note; the public page never changed."""
+
+    if not can_publish(user):
+        raise PermissionDenied(
+            _("Seules les personnes autorisées à publier relisent une modification.")
+        )
+    if not note.strip():
+        raise ValidationError(_("Dites pourquoi la modification est renvoyée."))
+    draft = Draft.objects.select_for_update().get(pk=draft.pk)
+    if draft.status != Draft.Status.PENDING:
+        raise ValidationError(_("Cette modification a déjà été traitée."))
+    draft.record_review(reviewer=user, status=Draft.Status.REJECTED, note=note.strip())
+    _decision_email(draft, note.strip())
+    return draft

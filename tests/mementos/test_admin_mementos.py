@@ -12,7 +12,7 @@ from django.test import Client
 from reversion.models import Version
 
 from clusters.models import Membership
-from mementos.models import Memento, Monograph, MonographReview
+from mementos.models import Draft, Memento, Monograph, MonographReview
 from tests.factories.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -242,33 +242,108 @@ def test_only_staff_reach_the_mementos_admin(client, member):
     assert client.get("/admin/mementos/memento/").status_code == 302
 
 
-def test_an_editor_cannot_change_a_published_memento_nor_its_case_studies(
-    staff_client, publisher, published
+def test_an_editors_change_to_published_content_waits_for_a_publisher(
+    staff_client, publisher, published, django_capture_on_commit_callbacks
 ):
-    """Their change would be live at once: the page keeps what was published."""
-    refused = change(staff_client, published, subtitle="Un sous-titre d'éditeur")
-    assert refused.status_code == 200
-    text = refused.content.decode()
-    assert "Ce mémento est publié" in text
-    assert "Seules les personnes autorisées à publier" not in text  # no status was touched
-    published.refresh_from_db()
-    assert published.subtitle != "Un sous-titre d'éditeur"
+    """Editing a published memento and a case study keeps the changes aside: the public
+    pages keep what was published until a publisher publishes; publishers are told, and
+    see a readable difference."""
+    public_url = published.get_absolute_url()
     study = published.monographs.first()
-    url = f"/admin/mementos/monograph/{study.pk}/change/"
-    page = staff_client.get(url)
-    data = form_data(page)
-    data["summary"] = "Un résumé changé par un éditeur."
-    refused = staff_client.post(url, data)
-    assert refused.status_code == 200
-    assert "Ce mémento est publié" in refused.content.decode()
+    study_url = study.get_absolute_url()
+    section = published.sections.first()
+    url = f"/admin/mementos/memento/{published.pk}/change/"
+    data = form_data(staff_client.get(url))
+    data["subtitle"] = "Un sous-titre d'éditrice"
+    prefix = next(k for k in data if k.endswith("-0-body")).removesuffix("-0-body")
+    data[f"{prefix}-0-body"] = section.body + "\n\nUn paragraphe ajouté par l'éditrice."
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = staff_client.post(url, data, follow=True)
+    assert saved.status_code == 200
+    assert "attend la relecture" in saved.content.decode()
+    assert "Seules les personnes autorisées à publier" not in saved.content.decode()
+    published.refresh_from_db()
+    section.refresh_from_db()
+    assert published.subtitle != "Un sous-titre d'éditrice"
+    assert "Un paragraphe ajouté" not in section.body
+    after_page = Client().get(public_url).content.decode()
+    assert "Un sous-titre d&#x27;éditrice" not in after_page
+    assert "Un paragraphe ajouté" not in after_page
+    # The publishers are told.
+    assert publisher.email in mail.outbox[-1].to
+    assert "À relire avant publication" in mail.outbox[-1].subject
+    draft = Draft.objects.get(memento=published, monograph=None)
+    assert draft.status == "pending"
+    assert set(draft.content["fields"]) == {"subtitle"}
+    # The case study too: a second draft, its own.
+    study_admin = f"/admin/mementos/monograph/{study.pk}/change/"
+    data = form_data(staff_client.get(study_admin))
+    data["summary"] = "Un résumé changé par l'éditrice."
+    with django_capture_on_commit_callbacks(execute=True):
+        assert staff_client.post(study_admin, data).status_code == 302
     study.refresh_from_db()
-    assert study.summary != "Un résumé changé par un éditeur."
-    # Those allowed to publish can.
+    assert study.summary != "Un résumé changé par l'éditrice."
+    assert "Un résumé changé" not in Client().get(study_url).content.decode()
+    study_draft = Draft.objects.get(monograph=study)
+    # The editor sees her change but may not publish it.
+    review_url = f"/admin/mementos/draft/{draft.pk}/change/"
+    mine = staff_client.get(review_url)
+    assert mine.status_code == 200
+    assert "Publier cette modification" not in mine.content.decode()
+    assert staff_client.post(review_url, {"decision": "publish"}).status_code == 403
+    # The publisher reads the difference, word by word, and publishes.
+    client = Client()
+    client.force_login(publisher)
+    review = client.get(review_url).content.decode()
+    assert "<ins>" in review
+    assert "éditrice" in review
+    assert "Un paragraphe ajouté par l&#x27;éditrice." in review
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(review_url, {"decision": "publish"}).status_code == 302
+    assert "Un sous-titre d&#x27;éditrice" in Client().get(public_url).content.decode()
+    assert "Un paragraphe ajouté" in Client().get(public_url).content.decode()
+    assert mail.outbox[-1].to == ["editrice@exemple.fr"]
+    assert "est publiée" in mail.outbox[-1].subject
+    # Who proposed and who published is in the history.
+    assert (
+        "Modification proposée par Inès Lambert, publiée."
+        in client.get(f"/admin/mementos/memento/{published.pk}/history/").content.decode()
+    )
+    # The case study's change is sent back with a note: nothing changes.
+    study_review = f"/admin/mementos/draft/{study_draft.pk}/change/"
+    refused = client.post(study_review, {"decision": "reject", "note": ""})
+    assert refused.status_code == 400
+    assert "Dites pourquoi" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(study_review, {"decision": "reject", "note": "Le chiffre est à vérifier."})
+    assert "Le chiffre est à vérifier." in mail.outbox[-1].body
+    assert "Un résumé changé" not in Client().get(study_url).content.decode()
+
+
+def test_what_a_draft_cannot_carry_stays_with_publishers(staff_client, published):
+    """Files, number and address of a published memento, and adding a case study to it."""
+    refused = change(staff_client, published, slug="une-autre-adresse")
+    assert refused.status_code == 200
+    assert "son adresse et ses fichiers" in refused.content.decode()
+    published.refresh_from_db()
+    assert published.slug == "clusters-et-territoires"
+    add = staff_client.get("/admin/mementos/monograph/add/")
+    data = form_data(add)
+    data.update(memento=published.pk, title="Nouvelle étude", slug="nouvelle-etude",
+                summary="En bref.", position=9)  # fmt: skip
+    refused = staff_client.post("/admin/mementos/monograph/add/", data)
+    assert refused.status_code == 200
+    assert "y ajouter une étude de cas" in refused.content.decode()
+    assert not Monograph.objects.filter(slug="nouvelle-etude").exists()
+
+
+def test_a_publisher_edits_published_content_directly(publisher, published):
     client = Client()
     client.force_login(publisher)
     assert change(client, published, subtitle="Un sous-titre validé").status_code == 302
     published.refresh_from_db()
     assert published.subtitle == "Un sous-titre validé"
+    assert not Draft.objects.exists()
 
 
 def test_a_memento_without_a_section_is_not_published_from_its_form(publisher, draft, client):
@@ -309,3 +384,36 @@ def test_sign_off_times_show_in_paris_time(staff_client, published, representati
     )
     page = staff_client.get(f"/admin/mementos/monograph/{study.pk}/change/").content.decode()
     assert "02/07/2026 00:30" in page
+
+
+def test_the_history_shows_what_each_version_changed(publisher, staff_client, published):
+    client = Client()
+    client.force_login(publisher)
+    change(client, published, subtitle="Première rédaction du sous-titre")
+    change(client, published, subtitle="Seconde rédaction du sous-titre")
+    history = client.get(f"/admin/mementos/memento/{published.pk}/history/").content.decode()
+    links = re.findall(r'href="(/admin/mementos/memento/\d+/history/\d+/difference/)"', history)
+    assert len(links) >= 2
+    page = client.get(links[-1])  # the latest version, listed last
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Sous-titre" in text
+    assert re.search(r"<del><span[^>]*>supprimé : </span>Première</del>", text)
+    assert re.search(r"<ins><span[^>]*>ajouté : </span>Seconde</ins>", text)
+    # Junk and other objects' versions: not found; no right to view: refused.
+    other = Version.objects.exclude(object_id=str(published.pk)).first()
+    for url in (
+        f"/admin/mementos/memento/{published.pk}/history/999999/difference/",
+        "/admin/mementos/memento/abc/history/1/difference/",
+        *(
+            [f"/admin/mementos/memento/{published.pk}/history/{other.pk}/difference/"]
+            if other
+            else []
+        ),
+    ):
+        assert client.get(url).status_code == 404
+    bare = Client()
+    from tests.factories.accounts import UserFactory
+
+    bare.force_login(UserFactory(is_staff=True))
+    assert bare.get(links[-1]).status_code == 403
