@@ -1,5 +1,7 @@
 """The survey builder, invitations, responses and theme tagging, for the staff."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
@@ -8,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -91,6 +94,15 @@ class XLSFormImportForm(forms.Form):
     closes_at = forms.SplitDateTimeField(
         label=gettext_lazy("Clôture"), widget=AdminSplitDateTime, localize=True
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Open tomorrow morning, for a month: what most surveys do; change as needed.
+        start = (timezone.localtime() + timedelta(days=1)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
+        self.initial.setdefault("opens_at", start)
+        self.initial.setdefault("closes_at", start + timedelta(days=30))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
