@@ -22,7 +22,7 @@ from core.adminpages import admin_page, asking_action, batch_progress_redirect
 from reference.models import Theme
 from reference.selectors import place_choices
 from surveys import services, tasks, xlsform
-from surveys.forms import validate_condition
+from surveys.forms import LOCKED, RuleForm, validate_condition
 from surveys.models import (
     Answer,
     Choice,
@@ -34,12 +34,6 @@ from surveys.models import (
     Section,
     Survey,
 )
-
-LOCKED = gettext_lazy(
-    "Des réponses existent déjà : ce changement les rendrait fausses. Dupliquez l'enquête "
-    "pour en préparer une nouvelle version."
-)
-
 
 # --- Builder -----------------------------------------------------------------------------------
 
@@ -273,60 +267,6 @@ class QuestionInline(admin.TabularInline):
         return not (
             obj and services.survey_has_answers(obj.survey_id)
         ) and super().has_delete_permission(request, obj)
-
-
-class RuleForm(forms.ModelForm):
-    """One condition: on an earlier question of the same survey, with what it needs (a
-    choice of that question, or a number)."""
-
-    class Meta:
-        model = Rule
-        fields = ["source", "operator", "choice", "number"]
-
-    def __init__(self, *args, owner=None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.owner = owner
-        survey_id = owner.survey_id if isinstance(owner, Section) else (
-            owner.section.survey_id if owner is not None and owner.pk else None)  # fmt: skip
-        questions = Question.objects.filter(section__survey=survey_id).select_related("section")
-        self.fields["source"].queryset = questions
-        self.fields["choice"].queryset = Choice.objects.filter(
-            question__section__survey=survey_id
-        ).select_related("question")
-        self.fields["choice"].label_from_instance = lambda c: f"{c.question.code} : {c.label}"
-        self.fields["source"].label_from_instance = lambda q: f"{q.code} — {q.label[:60]}"
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        source, op = cleaned.get("source"), cleaned.get("operator")
-        choice, number = cleaned.get("choice"), cleaned.get("number")
-        if not source or not op or self.owner is None:
-            return cleaned
-        if isinstance(self.owner, Section):
-            earlier = (source.section.position, source.section_id) < (
-                self.owner.position, self.owner.pk)  # fmt: skip
-        else:
-            owner = self.owner
-            earlier = (source.section.position, source.section_id, source.position, source.pk) < (
-                owner.section.position, owner.section_id, owner.position, owner.pk)  # fmt: skip
-        if not earlier:
-            self.add_error("source", _("La condition doit porter sur une question posée avant."))
-        if op in Rule.CHOICE_OPERATORS:
-            if not source.is_choice:
-                self.add_error(
-                    "operator",
-                    _("Cette question n'a pas de choix : choisissez une autre condition."),
-                )
-            elif choice is None or choice.question_id != source.pk:
-                self.add_error("choice", _("Choisissez un choix de la question de la condition."))
-        elif op in Rule.NUMBER_OPERATORS:
-            if not source.is_number:
-                self.add_error("operator", _("Cette question n'attend pas de nombre."))
-            elif number is None:
-                self.add_error("number", _("Indiquez le nombre à comparer."))
-        elif op in (Rule.Operator.YES, Rule.Operator.NO) and source.kind != Question.Kind.YES_NO:
-            self.add_error("operator", _("Cette question n'est pas une question oui / non."))
-        return cleaned
 
 
 class RuleInline(admin.TabularInline):

@@ -8,11 +8,12 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import validate_no_html
-from surveys.models import Answer, Question
-from surveys.services import OTHER, Known, Value, visible_questions
+from surveys.models import Answer, Choice, Question, Rule, Section
+from surveys.services import LOCKED_REASON, OTHER, Known, Value, visible_questions
 
 YES, NO = "yes", "no"
 REQUIRED = _("Cette question est obligatoire.")
+LOCKED = LOCKED_REASON
 
 
 def field_name(question: Question) -> str:
@@ -442,3 +443,57 @@ def validate_condition(question: Question) -> None:
     parent_order = (parent.section.position, parent.section_id, parent.position, parent.pk)
     if parent_order >= order:
         raise ValidationError(_("La condition doit porter sur une question posée avant celle-ci."))
+
+
+class RuleForm(forms.ModelForm):
+    """One condition: on an earlier question of the same survey, with what it needs (a
+    choice of that question, or a number)."""
+
+    class Meta:
+        model = Rule
+        fields = ["source", "operator", "choice", "number"]
+
+    def __init__(self, *args, owner=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        survey_id = owner.survey_id if isinstance(owner, Section) else (
+            owner.section.survey_id if owner is not None and owner.pk else None)  # fmt: skip
+        questions = Question.objects.filter(section__survey=survey_id).select_related("section")
+        self.fields["source"].queryset = questions
+        self.fields["choice"].queryset = Choice.objects.filter(
+            question__section__survey=survey_id
+        ).select_related("question")
+        self.fields["choice"].label_from_instance = lambda c: f"{c.question.code} : {c.label}"
+        self.fields["source"].label_from_instance = lambda q: f"{q.code} — {q.label[:60]}"
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        source, op = cleaned.get("source"), cleaned.get("operator")
+        choice, number = cleaned.get("choice"), cleaned.get("number")
+        if not source or not op or self.owner is None:
+            return cleaned
+        if isinstance(self.owner, Section):
+            earlier = (source.section.position, source.section_id) < (
+                self.owner.position, self.owner.pk)  # fmt: skip
+        else:
+            owner = self.owner
+            earlier = (source.section.position, source.section_id, source.position, source.pk) < (
+                owner.section.position, owner.section_id, owner.position, owner.pk)  # fmt: skip
+        if not earlier:
+            self.add_error("source", _("La condition doit porter sur une question posée avant."))
+        if op in Rule.CHOICE_OPERATORS:
+            if not source.is_choice:
+                self.add_error(
+                    "operator",
+                    _("Cette question n'a pas de choix : choisissez une autre condition."),
+                )
+            elif choice is None or choice.question_id != source.pk:
+                self.add_error("choice", _("Choisissez un choix de la question de la condition."))
+        elif op in Rule.NUMBER_OPERATORS:
+            if not source.is_number:
+                self.add_error("operator", _("Cette question n'attend pas de nombre."))
+            elif number is None:
+                self.add_error("number", _("Indiquez le nombre à comparer."))
+        elif op in (Rule.Operator.YES, Rule.Operator.NO) and source.kind != Question.Kind.YES_NO:
+            self.add_error("operator", _("Cette question n'est pas une question oui / non."))
+        return cleaned

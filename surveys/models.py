@@ -284,7 +284,13 @@ class Rule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source.code} {self.get_operator_display()}"
+        """« cooperent : la réponse comprend le choix « Oui » »."""
+        text = f"{self.source.code} : {self.get_operator_display()}"
+        if self.choice_id:
+            text += f" « {self.choice.label} »"
+        elif self.number is not None:
+            text += " " + f"{self.number.normalize():f}".replace(".", ",")
+        return text
 
 
 class Choice(models.Model):

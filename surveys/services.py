@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusters.models import DirectoryEntry
 from core.mail import absolute_url, emails_enqueue, on_delivery
@@ -136,7 +137,7 @@ def survey_questions(survey: Survey, sections: list[Section] | None = None) -> l
     sections already loaded, which get their conditions too."""
     questions = list(
         Question.objects.filter(section__survey=survey)
-        .select_related("section")
+        .select_related("section", "condition_choice__question")
         .prefetch_related("choices")
         .order_by("section__position", "section__pk", "position", "pk")
     )
@@ -148,7 +149,9 @@ def survey_questions(survey: Survey, sections: list[Section] | None = None) -> l
             row for row in rows if row.question_id == question.pk
         ]
     rules = list(
-        Rule.objects.filter(Q(question__section__survey=survey) | Q(section__survey=survey))
+        Rule.objects.filter(
+            Q(question__section__survey=survey) | Q(section__survey=survey)
+        ).select_related("source", "choice")
     )
     # select_related gives each question its own section object: each gets the rules.
     owners = [*questions, *(q.section for q in questions), *(sections or [])]
@@ -750,3 +753,232 @@ def survey_duplicate(*, survey: Survey) -> Survey:
         for rule in Rule.objects.filter(owned)
     )
     return copy
+
+
+# --- The designer: one survey built on one page ---------------------------------------------
+
+LOCKED_REASON = gettext_lazy(
+    "Des réponses existent déjà : ce changement les rendrait fausses. Dupliquez l'enquête "
+    "pour en préparer une nouvelle version."
+)
+
+
+def _renumber(items) -> list:
+    """Positions 1, 2, 3… in the current order (saved only where they change)."""
+    items = list(items)
+    for position, item in enumerate(items, start=1):
+        if item.position != position:
+            item.position = position
+            type(item).objects.filter(pk=item.pk).update(position=position)
+    return items
+
+
+@transaction.atomic
+def item_move(*, item: Section | Question, step: int) -> None:
+    """Move a section (within its survey) or a question (within its section) one place
+    up (-1) or down (+1)."""
+    if isinstance(item, Section):
+        siblings = Section.objects.select_for_update().filter(survey_id=item.survey_id)
+    else:
+        siblings = Question.objects.select_for_update().filter(section_id=item.section_id)
+    ordered = _renumber(siblings.order_by("position", "pk"))
+    index = next(i for i, other in enumerate(ordered) if other.pk == item.pk)
+    target = index + step
+    if not 0 <= target < len(ordered):
+        return
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    _renumber(ordered)
+    _check_conditions_still_earlier(item)
+
+
+def _check_conditions_still_earlier(item) -> None:
+    """A move may not put a question before one its conditions read (nor after one that
+    reads it): the whole transaction is refused."""
+    survey_id = item.survey_id if isinstance(item, Section) else item.section.survey_id
+    questions = survey_questions(Survey(pk=survey_id))
+    order = {question.pk: index for index, question in enumerate(questions)}
+    sections = {question.section_id: index for index, question in enumerate(questions)}
+    for question in questions:
+        for rule in question.rules.all():
+            if order.get(rule.source_id, 10**9) >= order[question.pk]:
+                raise ValidationError(
+                    _("« %(question)s » lit une réponse qui viendrait après elle : déplacement "
+                      "refusé.") % {"question": question.code}
+                )  # fmt: skip
+        for rule in question.section.rules.all():
+            source_section = next((q.section_id for q in questions if q.pk == rule.source_id), None)
+            if sections.get(source_section, 10**9) >= sections[question.section_id]:
+                raise ValidationError(
+                    _("La section « %(section)s » lit une réponse qui viendrait après elle : "
+                      "déplacement refusé.") % {"section": question.section.title}
+                )  # fmt: skip
+
+
+@transaction.atomic
+def section_save(*, section: Section) -> Section:
+    """A new section goes last."""
+    if section.pk is None:
+        last = Section.objects.filter(survey_id=section.survey_id).order_by("-position").first()
+        section.position = (last.position + 1) if last else 1
+    section.save()
+    return section
+
+
+@transaction.atomic
+def section_delete(*, section: Section) -> None:
+    if Answer.objects.filter(question__section=section).exists():
+        raise ValidationError(LOCKED_REASON)
+    readers = Rule.objects.filter(source__section=section).exclude(
+        Q(question__section=section) | Q(section=section)
+    )
+    if readers.exists():
+        raise ValidationError(
+            _("Des conditions d'autres parties lisent les réponses de cette section : "
+              "retirez-les d'abord.")
+        )  # fmt: skip
+    Rule.objects.filter(Q(question__section=section) | Q(section=section)).delete()
+    Question.objects.filter(section=section).update(condition_choice=None)
+    section.delete()
+
+
+def _sync_labels(question: Question, model, labels: list[str], in_use) -> None:
+    """Make a question's choices (or grid rows) the given labels, in that order: the same
+    label keeps its row (and its answers); a label gone is deleted unless in use."""
+    existing = list(model.objects.filter(question=question).order_by("position", "pk"))
+    by_label: dict[str, list] = {}
+    for item in existing:
+        by_label.setdefault(item.label, []).append(item)
+    kept = []
+    for position, label in enumerate(labels, start=1):
+        matches = by_label.get(label)
+        if matches:
+            item = matches.pop(0)
+            if item.position != position:
+                item.position = position
+                item.save(update_fields=["position"])
+        else:
+            item = model.objects.create(question=question, label=label, position=position)
+        kept.append(item.pk)
+    for item in existing:
+        if item.pk not in kept:
+            reason = in_use(item)
+            if reason:
+                raise ValidationError(reason)
+            item.delete()
+
+
+def _choice_in_use(choice: Choice) -> str:
+    if AnswerChoice.objects.filter(choice=choice).exists():
+        return _("Le choix « %(label)s » a déjà été coché : il ne peut pas disparaître.") % {
+            "label": choice.label
+        }
+    if (
+        Rule.objects.filter(choice=choice).exists()
+        or Question.objects.filter(condition_choice=choice).exists()
+    ):
+        return _("Le choix « %(label)s » est lu par une condition : retirez-la d'abord.") % {
+            "label": choice.label
+        }
+    return ""
+
+
+def _row_in_use(row: GridRow) -> str:
+    if AnswerChoice.objects.filter(row=row).exists():
+        return _("La ligne « %(label)s » a déjà des réponses : elle ne peut pas disparaître.") % {
+            "label": row.label
+        }
+    return ""
+
+
+@transaction.atomic
+def question_save(
+    *, question: Question, choices: list[str] | None = None, rows: list[str] | None = None
+) -> Question:
+    """Save a question from the designer with its choices and grid rows (labels in
+    order). A new question goes last in its section."""
+    if question.pk is None:
+        last = Question.objects.filter(section_id=question.section_id).order_by("-position")
+        question.position = (last.first().position + 1) if last.exists() else 1
+    question.save()
+    if choices is not None:
+        _sync_labels(question, Choice, choices, _choice_in_use)
+    if rows is not None:
+        _sync_labels(question, GridRow, rows, _row_in_use)
+    return question
+
+
+@transaction.atomic
+def question_duplicate(*, question: Question) -> Question:
+    """A copy just after the original, with its choices, rows and conditions."""
+    original = Question.objects.prefetch_related("choices", "rows", "rules").get(pk=question.pk)
+    taken = set(
+        Question.objects.filter(section__survey=original.section.survey_id).values_list(
+            "code", flat=True
+        )
+    )
+    code, n = f"{original.code[:34]}_copie", 1
+    while code in taken:
+        n += 1
+        code = f"{original.code[:32]}_copie{n}"
+    Question.objects.filter(section_id=original.section_id, position__gt=original.position).update(
+        position=models.F("position") + 1
+    )
+    copy = Question.objects.get(pk=original.pk)
+    copy.pk = None
+    copy.code = code
+    copy.position = original.position + 1
+    copy.save()
+    Choice.objects.bulk_create(
+        Choice(question=copy, label=c.label, position=c.position) for c in original.choices.all()
+    )
+    GridRow.objects.bulk_create(
+        GridRow(question=copy, label=r.label, position=r.position) for r in original.rows.all()
+    )
+    Rule.objects.bulk_create(
+        Rule(question=copy, source_id=r.source_id, operator=r.operator, choice_id=r.choice_id,
+             number=r.number)
+        for r in original.rules.all()
+    )  # fmt: skip
+    return copy
+
+
+@transaction.atomic
+def question_delete(*, question: Question) -> None:
+    if Answer.objects.filter(question=question).exists():
+        raise ValidationError(LOCKED_REASON)
+    readers = sorted(
+        {
+            *Rule.objects.filter(source=question, question__isnull=False)
+            .exclude(question=question)
+            .values_list("question__code", flat=True),
+            *Question.objects.filter(condition_choice__question=question).values_list(
+                "code", flat=True
+            ),
+        }
+    )
+    if readers or Rule.objects.filter(source=question, section__isnull=False).exists():
+        raise ValidationError(
+            _("D'autres questions ou sections lisent sa réponse (%(codes)s) : retirez d'abord "
+              "ces conditions.") % {"codes": ", ".join(readers) or _("une section")}
+        )  # fmt: skip
+    question.delete()
+
+
+@transaction.atomic
+def survey_open(*, survey: Survey) -> Survey:
+    """Open a survey in preparation to its respondents."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if not Question.objects.filter(section__survey=survey).exists():
+        raise ValidationError(_("Une enquête sans question ne peut pas être ouverte."))
+    for question in Question.objects.filter(section__survey=survey).prefetch_related(
+        "choices", "rows"
+    ):
+        if question.has_choices and not question.choices.all():
+            raise ValidationError(_("« %(code)s » n'a aucun choix.") % {"code": question.code})
+        if question.kind == Question.Kind.GRID and not question.rows.all():
+            raise ValidationError(
+                _("La grille « %(code)s » n'a aucune ligne.") % {"code": question.code}
+            )
+    survey.status = Survey.Status.OPEN
+    survey.save(update_fields=["status", "updated_at"])
+    return survey

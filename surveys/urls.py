@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from surveys import views
+from surveys import designer, views
 
 app_name = "surveys"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("enquetes/<slug:slug>/pour/<slug:entry>/", include(answering("rep"))),
     path("enquetes/<slug:slug>/resultats/", views.public_results, name="results"),
     path("enquetes/<slug:slug>/tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("enquetes/<slug:slug>/concevoir/", designer.designer, name="designer"),
     path("enquetes/<slug:slug>/export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
     path("enquetes/<slug:slug>/export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
 ]

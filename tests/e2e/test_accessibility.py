@@ -72,6 +72,8 @@ def test_signed_in_and_staff_pages_pass_axe(
         f"/enquetes/{survey.slug}/tableau-de-bord/",
         f"/enquetes/{survey.slug}/apercu/section/1/",
         f"/agenda/{event.slug}/accueil/",
+        f"/enquetes/{survey.slug}/concevoir/",
+        f"/enquetes/{survey.slug}/concevoir/?modifier=q{survey.sections.first().questions.last().pk}",
     ):
         staff.goto(path)
         assert_accessible(staff)
