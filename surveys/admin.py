@@ -136,7 +136,10 @@ class SurveyAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "—"
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>'
+            ' · <a href="{}">{}</a>',
+            reverse("surveys:designer", args=[obj.slug]),
+            _("Concevoir"),
             reverse("surveys:preview", args=[obj.slug]),
             _("Aperçu"),
             reverse("surveys:dashboard", args=[obj.slug]),
