@@ -17,14 +17,18 @@ VARIANTS = [{"HX-Request": "true"}, {"Accept-Language": "en"}]
 
 
 def public_urls(url_table) -> list[str]:
-    """The addresses of the @public_page views that an anonymous visitor may open."""
-    urls = []
+    """The addresses of the @public_page views that an anonymous visitor may open: one
+    plain address per view and one with a query string (the key is built the same way
+    for every address of a view)."""
+    urls, seen = [], set()
     for cases in url_table.values():
         for url, expected in cases:
-            if expected.get("anonymous") == 200 and _marked(
-                resolve(url.split("?")[0]).func, "public_page"
-            ):
-                urls.append(url)
+            view = resolve(url.split("?")[0]).func
+            kind = (view, "?" in url)
+            if expected.get("anonymous") == 200 and _marked(view, "public_page"):
+                if kind not in seen:
+                    seen.add(kind)
+                    urls.append(url)
     return urls
 
 
