@@ -62,6 +62,18 @@ def memento_set_status(*, memento: Memento, status: str, user) -> Memento:
         reversion.set_user(user)
         reversion.set_comment(_("État : %(status)s.") % {"status": memento.get_status_display()})
     memento_index(memento)
+    if status == Memento.Status.REVIEW:
+        # Those who publish are told that it waits for them.
+        emails_enqueue(
+            template="memento_review_staff",
+            context={
+                "memento": memento,
+                "author": user,
+                "url": absolute_url(reverse("admin:mementos_memento_change", args=[memento.pk])),
+            },
+            to=staff_recipients(PUBLISH_PERMISSION),
+            topic=f"memento-review:{memento.pk}:{memento.updated_at.timestamp()}",
+        )
     return memento
 
 

@@ -291,9 +291,7 @@ def table(w) -> dict[str, list[tuple[str, dict]]]:
         "surveys:dashboard": [
             (f"/enquetes/{s}/tableau-de-bord/", only({"staff": OK}, default=DENIED))
         ],
-        "surveys:designer": [
-            (f"/enquetes/{s}/concevoir/", only({"staff": OK}, default=DENIED))
-        ],
+        "surveys:designer": [(f"/enquetes/{s}/concevoir/", only({"staff": OK}, default=DENIED))],
         "surveys:export_csv": [(f"/enquetes/{s}/export.csv", only({"staff": OK}, default=DENIED))],
         "surveys:export_xlsx": [
             (f"/enquetes/{s}/export.xlsx", only({"staff": OK}, default=DENIED))

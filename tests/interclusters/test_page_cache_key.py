@@ -25,10 +25,10 @@ def public_urls(url_table) -> list[str]:
         for url, expected in cases:
             view = resolve(url.split("?")[0]).func
             kind = (view, "?" in url)
-            if expected.get("anonymous") == 200 and _marked(view, "public_page"):
-                if kind not in seen:
-                    seen.add(kind)
-                    urls.append(url)
+            public = expected.get("anonymous") == 200 and _marked(view, "public_page")
+            if public and kind not in seen:
+                seen.add(kind)
+                urls.append(url)
     return urls
 
 

@@ -53,7 +53,9 @@ def change(client, memento: Memento, **changes):
     return client.post(url, data)
 
 
-def test_an_editor_cannot_publish_but_a_publisher_can(staff_client, publisher, draft):
+def test_an_editor_cannot_publish_but_a_publisher_can(
+    staff_client, publisher, draft, django_capture_on_commit_callbacks
+):
     listing = staff_client.get("/admin/mementos/memento/").content.decode()
     assert "mark_published" not in listing  # the action is not offered
     assert "mark_review" in listing
@@ -74,12 +76,15 @@ def test_an_editor_cannot_publish_but_a_publisher_can(staff_client, publisher, d
     draft.refresh_from_db()
     assert draft.status == "draft"
     assert draft.published_at is None
-    # Editors send for review.
-    staff_client.post(
-        "/admin/mementos/memento/", {"action": "mark_review", "_selected_action": [draft.pk]}
-    )
+    # Editors send for review; those who publish are told.
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            "/admin/mementos/memento/", {"action": "mark_review", "_selected_action": [draft.pk]}
+        )
     draft.refresh_from_db()
     assert draft.status == "review"
+    assert mail.outbox[-1].to == [publisher.email]
+    assert "Mémento en relecture" in mail.outbox[-1].subject
 
     client = Client()
     client.force_login(publisher)
