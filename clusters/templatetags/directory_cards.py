@@ -1,0 +1,110 @@
+"""The directory's cards (structures and territories, practices), written from Python.
+
+Twenty cards on every list page cost 13–15 ms through templates; these tags write the
+same markup several times faster. Each takes an object loaded with what the card shows
+(themes, partners with their entries, the commune), as the list views prefetch it.
+"""
+
+from django import template
+from django.template.defaultfilters import truncatewords
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
+
+register = template.Library()
+
+
+def _themes(themes) -> SafeString:
+    if not themes:
+        return SafeString("")
+    return format_html(
+        '<ul class="list-inline mb-0" aria-label="{}">{}</ul>',
+        gettext("Thèmes"),
+        format_html_join(
+            "", '<li class="list-inline-item"><span class="tag">{}</span></li>',
+            ((theme.name,) for theme in themes),
+        ),
+    )  # fmt: skip
+
+
+@register.simple_tag
+def practice_card(practice) -> SafeString:
+    eyebrow = [practice.get_kind_display()]
+    if practice.years_display:
+        eyebrow.append(practice.years_display)
+    eyebrow.append(practice.get_status_display())
+    partners = list(practice.partners.all())
+    notes = []
+    if practice.rural_urban:
+        notes.append(format_html(
+            '<span class="tag tag-wheat">{}</span>', gettext("Coopération rural–urbain")
+        ))  # fmt: skip
+    for partner in partners:
+        if partner.role == "lead":
+            notes.append(format_html(
+                '<span class="text-muted">{}</span> {}', gettext("Chef de file :"),
+                partner.display_name,
+            ))  # fmt: skip
+    if len(partners) > 1:
+        others = len(partners) - 1
+        notes.append(format_html(
+            '<span class="text-muted"> · {}</span>',
+            ngettext("%(counter)s partenaire", "%(counter)s partenaires", others)
+            % {"counter": others},
+        ))  # fmt: skip
+    return format_html(
+        '<article class="practice-card surface mb-3"><p class="eyebrow mb-1">{}</p>'
+        '<h3 class="h5 mb-2"><a href="{}">{}</a></h3><p class="mb-2">{}</p>'
+        '<p class="small mb-2">{}</p>{}</article>',
+        " · ".join(str(part) for part in eyebrow),
+        practice.get_absolute_url(),
+        practice.title,
+        truncatewords(practice.summary, 40),
+        SafeString(" ".join(notes)),
+        _themes(list(practice.themes.all())),
+    )
+
+
+@register.simple_tag
+def entry_card(entry) -> SafeString:
+    place = ""
+    if entry.commune_id:
+        place = f"{entry.commune.name} ({entry.commune.department_code})"
+    elif entry.department_id:
+        place = str(entry.department)
+    distance = getattr(entry, "distance_km", None)
+    if distance is not None and distance >= 0.5:
+        place += " · " + gettext("à %(km)s km") % {"km": f"{distance:.0f}"}
+    acronym = ""
+    if entry.acronym:
+        acronym = format_html(' <span class="text-muted fw-normal">({})</span>', entry.acronym)
+    side = ""
+    if entry.setting:
+        side = format_html(
+            '<span class="tag tag-{}">{}</span>', entry.setting,
+            capfirst(entry.get_setting_display()),
+        )  # fmt: skip
+    count = getattr(entry, "published_practice_count", 0)
+    if count:
+        side += format_html(
+            '<p class="small mb-0 mt-1">{}</p>',
+            ngettext("%(counter)s pratique", "%(counter)s pratiques", count) % {"counter": count},
+        )
+    description = ""
+    if entry.description:
+        description = format_html('<p class="mb-2">{}</p>', truncatewords(entry.description, 30))
+    return format_html(
+        '<article class="entry-card surface mb-3"><div class="d-flex flex-wrap '
+        'justify-content-between gap-2"><div><p class="eyebrow mb-1">{}</p>'
+        '<h3 class="h5 mb-1"><a href="{}">{}</a>{}</h3><p class="mb-2 text-muted small">{}</p>'
+        '</div><div class="text-end">{}</div></div>{}{}</article>',
+        entry.get_kind_display(),
+        entry.get_absolute_url(),
+        entry.name,
+        acronym,
+        place,
+        side,
+        description,
+        _themes(list(entry.themes.all())),
+    )
