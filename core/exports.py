@@ -40,6 +40,14 @@ def _local(moment: datetime) -> datetime:
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 
+def french_number(value: float | Decimal) -> str:
+    """A number the French way, without trailing zeros: 3.50 → « 3,5 », 120.0000 → « 120 »."""
+    text = f"{value:f}" if isinstance(value, Decimal) else f"{value:.6f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
 def csv_cell(value) -> str:
     """A typed value as CSV text, the French way."""
     if value is None:
@@ -53,10 +61,7 @@ def csv_cell(value) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float | Decimal):
-        text = f"{value:f}" if isinstance(value, Decimal) else f"{value:.6f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        return text.replace(".", ",")
+        return french_number(value)
     return neutralised(str(value))
 
 

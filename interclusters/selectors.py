@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.models import ContactMessage, DirectoryEntry, EntryChange, Membership, Practice
 from core.db import count_many
+from core.exports import XLSX
 from core.mail import absolute_url
 from core.pagecache import versions_tag
 from events.models import Event, Proposal, Registration
@@ -190,11 +191,7 @@ def open_datasets() -> list[dict]:
             "updated_at": entries,
             "formats": [
                 fmt("CSV", "clusters:directory_csv", "text/csv"),
-                fmt(
-                    "XLSX",
-                    "clusters:directory_xlsx",
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
+                fmt("XLSX", "clusters:directory_xlsx", XLSX),
                 fmt("GeoJSON", "clusters:directory_geojson", "application/geo+json"),
                 fmt(_("API (structures)"), "api:structures", "application/json"),
                 fmt(_("API (territoires)"), "api:territories", "application/json"),
@@ -220,11 +217,7 @@ def open_datasets() -> list[dict]:
             "updated_at": practices,
             "formats": [
                 fmt("CSV", "clusters:practice_csv", "text/csv"),
-                fmt(
-                    "XLSX",
-                    "clusters:practice_xlsx",
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
+                fmt("XLSX", "clusters:practice_xlsx", XLSX),
                 fmt("GeoJSON", "clusters:practice_geojson", "application/geo+json"),
                 fmt("API", "api:practices", "application/json"),
             ],  # fmt: skip

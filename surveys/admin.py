@@ -19,6 +19,7 @@ from clusters.admin import add_entry_action
 from clusters.models import STRUCTURE_KINDS, TERRITORY_KINDS, DirectoryEntry
 from core import mail
 from core.adminpages import admin_page, asking_action, batch_progress_redirect
+from core.exports import XLSX
 from reference.models import Theme
 from reference.selectors import place_choices
 from surveys import services, tasks, xlsform
@@ -182,7 +183,7 @@ class SurveyAdmin(admin.ModelAdmin):
             raise PermissionDenied
         response = HttpResponse(
             xlsform.survey_workbook(survey),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX,
         )
         response["Content-Disposition"] = f'attachment; filename="xlsform-{survey.slug}.xlsx"'
         return response
@@ -312,30 +313,12 @@ class SectionAdmin(admin.ModelAdmin):
         return False
 
 
-def choice_in_use(choice) -> str:
-    """Why a choice cannot go, in French, or "" when it can."""
-    if not choice.pk:
-        return ""
-    if choice.picked.exists():
-        return str(LOCKED)
-    dependent = [q.code for q in choice.dependent_questions.all()] + [
-        rule.question.code if rule.question_id else rule.section.title
-        for rule in choice.rules.select_related("question", "section")
-    ]
-    if dependent:
-        return _(
-            "Le choix « %(choice)s » sert de condition à : %(uses)s. Retirez d'abord ces "
-            "conditions."
-        ) % {"choice": choice.label, "uses": ", ".join(dependent)}
-    return ""
-
-
 class ChoiceFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         for form in self.forms:
             if form.cleaned_data.get("DELETE"):
-                reason = choice_in_use(form.instance)
+                reason = services.choice_in_use(form.instance)
                 if reason:
                     raise ValidationError(reason)
 
@@ -353,7 +336,7 @@ class ChoiceInline(admin.TabularInline):
             def hand_clean_DELETE(self) -> None:
                 # Instead of Django's list of « protected objects », why in plain French.
                 if self.cleaned_data.get("DELETE"):
-                    reason = choice_in_use(self.instance)
+                    reason = services.choice_in_use(self.instance)
                     if reason:
                         raise ValidationError(reason)
 
@@ -424,7 +407,9 @@ class ChoiceAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # A picked choice, or one a condition reads, is never deleted (the question's
         # page says why); Django's « protected objects » page is never reached.
-        return not (obj and choice_in_use(obj)) and super().has_delete_permission(request, obj)
+        return not (obj and services.choice_in_use(obj)) and super().has_delete_permission(
+            request, obj
+        )
 
     def has_module_permission(self, request):
         return False

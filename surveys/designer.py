@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from core.forms import CrispyMixin, validate_no_html
 from surveys import forms as answer_forms
 from surveys import services
-from surveys.models import ConditionMode, Question, Response, Rule, Section, Survey
+from surveys.models import ConditionMode, Question, Rule, Section, Survey
 
 MAX_LINES = 60
 LINES_HELP = gettext_lazy("Un par ligne, dans l'ordre.")
@@ -187,7 +187,7 @@ class Designer:
     def __init__(self, request: HttpRequest, survey: Survey) -> None:
         self.request = request
         self.survey = survey
-        self.locked = Response.objects.filter(survey=survey).exists()
+        self.locked = services.survey_has_answers(survey.pk)
         self.sections = list(survey.sections.all())
         self.questions = services.survey_questions(survey, self.sections)
 

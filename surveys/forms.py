@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.exports import french_number
 from core.forms import validate_no_html
 from surveys.models import Answer, Choice, Question, Rule, Section
 from surveys.services import LOCKED_REASON, OTHER, Known, Value, visible_questions
@@ -65,8 +66,8 @@ def _bounds(question: Question, invalid: str, low=None, high=None) -> dict:
     if question.number_max is not None:
         high = question.number_max
     shown = {
-        "min": "" if low is None else f"{Decimal(low).normalize():f}".replace(".", ","),
-        "max": "" if high is None else f"{Decimal(high).normalize():f}".replace(".", ","),
+        "min": "" if low is None else french_number(Decimal(low)),
+        "max": "" if high is None else french_number(Decimal(high)),
     }
     if low is not None and high is not None:
         between = _("Saisissez un nombre entre %(min)s et %(max)s.") % shown

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import DirectoryEntry
+from core.exports import french_number
 from reference.models import Theme
 
 
@@ -289,7 +290,7 @@ class Rule(models.Model):
         if self.choice_id:
             text += f" « {self.choice.label} »"
         elif self.number is not None:
-            text += " " + f"{self.number.normalize():f}".replace(".", ",")
+            text += " " + french_number(self.number)
         return text
 
 

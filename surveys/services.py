@@ -1,5 +1,6 @@
 """Writes of the surveys: drafts, submission (once), invitations and reminders."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusters.models import DirectoryEntry
+from core.exports import french_number
 from core.mail import absolute_url, emails_enqueue, on_delivery
 from core.models import EmailBatch
 from surveys.models import (
@@ -143,23 +145,27 @@ def survey_questions(survey: Survey, sections: list[Section] | None = None) -> l
     )
     # A grid's rows, read only when the survey has a grid.
     grids = [question.pk for question in questions if question.kind == Question.Kind.GRID]
-    rows = list(GridRow.objects.filter(question_id__in=grids)) if grids else []
+    rows_of: dict[int, list[GridRow]] = defaultdict(list)
+    for row in GridRow.objects.filter(question_id__in=grids) if grids else ():
+        rows_of[row.question_id].append(row)
     for question in questions:
-        question._prefetched_objects_cache["rows"] = [
-            row for row in rows if row.question_id == question.pk
-        ]
+        question._prefetched_objects_cache["rows"] = rows_of[question.pk]
     rules = list(
         Rule.objects.filter(
             Q(question__section__survey=survey) | Q(section__survey=survey)
         ).select_related("source", "choice")
     )
     # select_related gives each question its own section object: each gets the rules.
+    rules_of: dict[tuple[type, int], list[Rule]] = defaultdict(list)
+    for rule in rules:
+        owner = (Section, rule.section_id) if rule.section_id else (Question, rule.question_id)
+        rules_of[owner].append(rule)
     owners = [*questions, *(q.section for q in questions), *(sections or [])]
     for owner in owners:
-        field = "section_id" if isinstance(owner, Section) else "question_id"
+        kind = Section if isinstance(owner, Section) else Question
         owner._prefetched_objects_cache = {
             **getattr(owner, "_prefetched_objects_cache", {}),
-            "rules": [rule for rule in rules if getattr(rule, field) == owner.pk],
+            "rules": rules_of.get((kind, owner.pk), []),
         }
     return questions
 
@@ -428,7 +434,7 @@ def format_value(
     if question.kind == Question.Kind.DATE and day:
         return day.strftime("%d/%m/%Y")
     if question.is_number and number is not None:
-        shown = f"{number.normalize():f}".replace(".", ",")
+        shown = french_number(number)
         if question.kind == Question.Kind.SCALE:
             return f"{shown} / {question.scale_max}"
         return shown
@@ -797,6 +803,7 @@ def _check_conditions_still_earlier(item) -> None:
     survey_id = item.survey_id if isinstance(item, Section) else item.section.survey_id
     questions = survey_questions(Survey(pk=survey_id))
     order = {question.pk: index for index, question in enumerate(questions)}
+    section_of = {question.pk: question.section_id for question in questions}
     sections = {question.section_id: index for index, question in enumerate(questions)}
     for question in questions:
         for rule in question.rules.all():
@@ -806,8 +813,7 @@ def _check_conditions_still_earlier(item) -> None:
                       "refusé.") % {"question": question.code}
                 )  # fmt: skip
         for rule in question.section.rules.all():
-            source_section = next((q.section_id for q in questions if q.pk == rule.source_id), None)
-            if sections.get(source_section, 10**9) >= sections[question.section_id]:
+            if sections.get(section_of.get(rule.source_id), 10**9) >= sections[question.section_id]:
                 raise ValidationError(
                     _("La section « %(section)s » lit une réponse qui viendrait après elle : "
                       "déplacement refusé.") % {"section": question.section.title}
@@ -867,18 +873,22 @@ def _sync_labels(question: Question, model, labels: list[str], in_use) -> None:
             item.delete()
 
 
-def _choice_in_use(choice: Choice) -> str:
-    if AnswerChoice.objects.filter(choice=choice).exists():
-        return _("Le choix « %(label)s » a déjà été coché : il ne peut pas disparaître.") % {
-            "label": choice.label
-        }
-    if (
-        Rule.objects.filter(choice=choice).exists()
-        or Question.objects.filter(condition_choice=choice).exists()
-    ):
-        return _("Le choix « %(label)s » est lu par une condition : retirez-la d'abord.") % {
-            "label": choice.label
-        }
+def choice_in_use(choice: Choice) -> str:
+    """Why a choice cannot go, in French, or "" when it can: it was picked, or a
+    condition reads it."""
+    if not choice.pk:
+        return ""
+    if choice.picked.exists():
+        return str(LOCKED_REASON)
+    dependent = [q.code for q in choice.dependent_questions.all()] + [
+        rule.question.code if rule.question_id else rule.section.title
+        for rule in choice.rules.select_related("question", "section")
+    ]
+    if dependent:
+        return _(
+            "Le choix « %(choice)s » sert de condition à : %(uses)s. Retirez d'abord ces "
+            "conditions."
+        ) % {"choice": choice.label, "uses": ", ".join(dependent)}
     return ""
 
 
@@ -901,7 +911,7 @@ def question_save(
         question.position = (last.first().position + 1) if last.exists() else 1
     question.save()
     if choices is not None:
-        _sync_labels(question, Choice, choices, _choice_in_use)
+        _sync_labels(question, Choice, choices, choice_in_use)
     if rows is not None:
         _sync_labels(question, GridRow, rows, _row_in_use)
     return question

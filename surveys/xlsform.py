@@ -27,6 +27,7 @@ from openpyxl import Workbook, load_workbook
 from pyxform import xls2xform
 from pyxform.errors import PyXFormError
 
+from surveys.forms import TEXT_FORMATS
 from surveys.models import ConditionMode, Question, Rule, Survey
 from surveys.services import survey_load, survey_questions
 
@@ -40,9 +41,8 @@ YES_NO_LIST = "yes_no"
 PATTERNS = {
     "email": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
     "url": r"^https?://\S+$",
-    Question.TextFormat.POSTCODE: r"^[0-9]{5}$",
-    Question.TextFormat.PHONE: r"^0[1-9]( ?[0-9]{2}){4}$",
-    Question.TextFormat.SIRET: r"^[0-9]{14}$",
+    # The formats' own patterns, those the answering pages check.
+    **{text_format: pattern for text_format, (pattern, _message) in TEXT_FORMATS.items()},
 }
 COMPARISONS = {
     Rule.Operator.EQ: "=", Rule.Operator.GT: ">", Rule.Operator.GTE: ">=",
