@@ -29,7 +29,7 @@ PYTHON := $(shell \
 		done; \
 	fi)
 
-.PHONY: run test setup venv db db-stop migrate messages makemessages reference demo lint format check-chromium bench two-instances clean
+.PHONY: run test setup venv db db-stop migrate messages makemessages reference demo lint format check-chromium bench profile two-instances clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ] || ! "$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -115,6 +115,12 @@ bench: setup
 	done
 	@$(DEV) $(MANAGE) collectstatic --noinput -v 0
 	$(PY) bench/run.py $(if $(filter long-tail,$(MODE)),--long-tail) $(BENCH_ARGS)
+
+# make profile URL=/pratiques/?region=84: where one fresh render spends its time
+# (BENCH_ARGS="--sql" lists its queries instead).
+profile: setup
+	@test -n "$(URL)" || { echo 'Usage: make profile URL=/pratiques/?region=84'; exit 1; }
+	$(PY) bench/profile_page.py "$(URL)" $(BENCH_ARGS)
 
 two-instances: setup
 	@$(DEV) $(MANAGE) collectstatic --noinput -v 0

@@ -68,6 +68,9 @@ class Urls:
         self.structures = list(published.structures().values_list("slug", flat=True))
         self.territories = list(published.territories().values_list("slug", flat=True))
         self.practices = list(Practice.objects.published().values_list("slug", flat=True))
+        self.points = list(
+            published.exclude(latitude=None).values_list("latitude", "longitude")[:5000]
+        )
         self.events = list(Event.objects.values_list("slug", flat=True))
         self.themes = list(Theme.objects.values_list("slug", flat=True))
         self.regions = list(Region.objects.values_list("code", flat=True))
@@ -127,12 +130,25 @@ class Urls:
         return "/pratiques/?" + _q(params)
 
     def map_data(self) -> str:
+        """What the map's script asks: the filters' first view (zoom 6, no bounds), then
+        the views a visitor zooms into (bounds of a 800 × 600 pixel map around a place)."""
         r = self.rng
         params = {
-            "region": self.maybe(r.choice(self.regions), 0.6),
-            "theme": self.maybe(r.choice(self.themes), 0.5),
+            "region": self.maybe(r.choice(self.regions), 0.5),
+            "theme": self.maybe(r.choice(self.themes), 0.4),
             "categorie": self.maybe(r.choice(["structure", "territory"]), 0.3),
+            "zoom": 6,
         }
+        if self.points and r.random() < 0.6:
+            zoom = r.randint(7, 13)
+            lat, lon = r.choice(self.points)
+            half_width = 800 / 2 * 360 / (256 * 2**zoom)
+            half_height = half_width * 0.75 * 0.7  # 600 pixels, at about 45° of latitude
+            params["zoom"] = zoom
+            params["bbox"] = ",".join(
+                f"{v:.4f}"
+                for v in (lon - half_width, lat - half_height, lon + half_width, lat + half_height)
+            )
         return "/carte/donnees.geojson?" + _q(params)
 
     def map_page(self) -> str:
@@ -376,6 +392,8 @@ def main(args) -> None:
         flush=True,
     )
     renders = fresh_renders(urls, args.per_kind)
+    if args.fresh_only:
+        return
     print(
         f"\nUnder load: wrk, {args.concurrency} connections, {args.seconds} s each, "
         f"gunicorn {args.workers} sync workers, {os.cpu_count()} cores:",

@@ -244,6 +244,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=30, help="long tail: seconds per load run")
     parser.add_argument("--per-kind", type=int, default=15, help="long tail: fresh renders")
     parser.add_argument("--seed", type=int, default=14, help="long tail: random seed")
+    parser.add_argument(
+        "--fresh-only", action="store_true", help="long tail: only the fresh renders, no load"
+    )
     args = parser.parse_args()
     if args.long_tail:
         if not shutil.which("wrk"):

@@ -257,3 +257,31 @@ class EntryContactForm(CrispyMixin, forms.Form):
             "votre adresse e-mail pour vous répondre, et ce message ; vous en recevez une copie."
         ),
     )
+
+
+class MapViewForm(forms.Form):
+    """The view a map asks its data for: its zoom, and its bounds as « ouest,sud,est,nord »
+    in degrees (the map's own query parameters, beside the directory's filters)."""
+
+    zoom = forms.IntegerField(label=_("zoom"), required=False, min_value=0, max_value=20)
+    bbox = forms.CharField(label=_("emprise"), required=False, max_length=120)
+
+    def clean_bbox(self) -> tuple[float, float, float, float] | None:
+        raw = self.cleaned_data["bbox"].strip()
+        if not raw:
+            return None
+        message = _("Emprise attendue : ouest,sud,est,nord en degrés (par exemple -5,41,10,51).")
+        parts = raw.split(",")
+        if len(parts) != 4:
+            raise ValidationError(message, code="invalid")
+        try:
+            west, south, east, north = (float(part) for part in parts)
+        except ValueError:
+            raise ValidationError(message, code="invalid") from None
+        if not all(-180 <= v <= 180 for v in (west, east)) or not all(
+            -90 <= v <= 90 for v in (south, north)
+        ):
+            raise ValidationError(message, code="invalid")
+        if south > north:
+            raise ValidationError(message, code="invalid")
+        return west, south, east, north

@@ -139,6 +139,9 @@ class DirectoryEntry(ChoiceLabels, models.Model):
     themes = models.ManyToManyField(
         Theme, blank=True, related_name="entries", verbose_name=_("thèmes")
     )
+    # The themes' ids, kept by clusters.totals: the potential partners are ranked on them
+    # without joining the links.
+    theme_ids = ArrayField(models.IntegerField(), default=list, blank=True, editable=False)
     published = models.BooleanField(_("publiée"), default=False)
     published_at = models.DateTimeField(
         _("publiée le"), null=True, blank=True, editable=False,
@@ -171,12 +174,19 @@ class DirectoryEntry(ChoiceLabels, models.Model):
             models.Index(fields=["published", "category", "kind"], name="entry_pub_kind"),
             models.Index(fields=["published", "region"], name="entry_pub_region"),
             models.Index(fields=["published", "department"], name="entry_pub_department"),
-            # Covers the potential-partner ranking: setting and point without the heap.
+            # Covers the potential-partner ranking: setting, themes and point, no heap.
             models.Index(
                 fields=["setting"],
-                include=["id", "latitude", "longitude"],
+                include=["id", "latitude", "longitude", "theme_ids"],
                 condition=models.Q(published=True),
                 name="entry_pub_setting_point",
+            ),
+            # The map's view: the points within its bounds.
+            models.Index(
+                fields=["latitude", "longitude"],
+                include=["id"],
+                condition=models.Q(published=True),
+                name="entry_pub_point",
             ),
             models.Index(
                 fields=["published", "-published_practice_count"], name="entry_pub_practices"

@@ -4,15 +4,20 @@ from dataclasses import dataclass
 from math import asin, cos, radians, sin, sqrt
 
 from django.db.models import (
+    Avg,
     Count,
     ExpressionWrapper,
     F,
     FloatField,
+    IntegerField,
+    Max,
+    Min,
     Prefetch,
     Q,
     QuerySet,
     Value,
 )
+from django.db.models.functions import Cast, Floor
 from django.http import Http404, QueryDict
 
 from clusters.filters import DirectoryFilter, PracticeFilter
@@ -28,6 +33,8 @@ from core.search import Unaccented, clean_query, plain
 from reference.models import Theme, other_side
 
 EARTH_RADIUS_KM = 6371.0
+# What a list of entries never shows: fetched, they cost time to read and to build.
+CARD_DEFERRED = ("description", "search_vector", "theme_ids")
 MAP_MAX_ENTRIES = 5000
 MAP_MAX_LINKS = 1500
 DETAIL_MAX_PRACTICES = 20
@@ -47,8 +54,10 @@ def practice_filter(data: QueryDict | None) -> PracticeFilter:
 
 def entry_for_public(*, category: str, slug: str, user=None) -> DirectoryEntry:
     """A published entry; an unpublished one only for staff and its own people."""
-    queryset = DirectoryEntry.objects.filter(category=category, slug=slug).select_related(
-        "commune", "department__region", "epci"
+    queryset = (
+        DirectoryEntry.objects.filter(category=category, slug=slug)
+        .select_related("commune", "department__region", "epci")
+        .defer("search_vector")
     )
     entry = queryset.prefetch_related("themes", "departments").first()
     if entry is None:
@@ -160,6 +169,7 @@ def entry_partners(entry: DirectoryEntry, limit: int = 12) -> list[DirectoryEntr
         .exclude(pk=entry.pk)
         .annotate(shared=Count("partnerships__practice", distinct=True))
         .select_related("commune")
+        .defer(*CARD_DEFERRED)
         .order_by("-shared", "name")[:limit]
     )
 
@@ -200,32 +210,36 @@ def potential_partners(entry: DirectoryEntry, limit: int = 5) -> list[PotentialP
     if not sides or not theme_ids:
         return []
     already = PracticePartner.objects.filter(practice__partners__entry=entry).exclude(entry_id=None)
-    # Ranked on the slim theme-link table first, then only the winners are fetched whole.
+    # Ranked on the entries' copy of their themes' ids, from the index that covers the
+    # setting, the point and those ids (no join, no heap); only the winners are fetched whole.
+    common = sum(
+        (Cast(Q(theme_ids__contains=[pk]), IntegerField()) for pk in theme_ids[1:]),
+        Cast(Q(theme_ids__contains=[theme_ids[0]]), IntegerField()),
+    )
     links = (
-        DirectoryEntry.themes.through.objects.filter(
-            theme_id__in=theme_ids,
-            directoryentry__published=True,
-            directoryentry__setting__in=sides,
+        DirectoryEntry.objects.filter(
+            published=True, setting__in=sides, theme_ids__overlap=theme_ids
         )
-        .exclude(directoryentry_id=entry.pk)
-        .exclude(directoryentry_id__in=already.values("entry_id"))
-        .values("directoryentry_id", "directoryentry__latitude", "directoryentry__longitude")
-        .annotate(common=Count("theme_id"))
+        .exclude(pk=entry.pk)
+        .exclude(pk__in=already.values("entry_id"))
+        .annotate(common=common)
+        .values("pk", "common")
     )
     if entry.has_point:
         # Ordering needs no trigonometry per row: a flat projection keeps the order of
         # distances at this scale; the kilometres shown are computed for the winners.
         scale = cos(radians(entry.latitude))
-        dlat = F("directoryentry__latitude") - Value(entry.latitude)
-        dlon = (F("directoryentry__longitude") - Value(entry.longitude)) * Value(scale)
+        dlat = F("latitude") - Value(entry.latitude)
+        dlon = (F("longitude") - Value(entry.longitude)) * Value(scale)
         links = links.annotate(
             nearness=ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField())
-        ).order_by("-common", F("nearness").asc(nulls_last=True), "directoryentry_id")
+        ).order_by("-common", F("nearness").asc(nulls_last=True), "pk")
     else:
-        links = links.order_by("-common", "directoryentry_id")
+        links = links.order_by("-common", "pk")
     ranked = list(links[:limit])
     entries = (
         DirectoryEntry.objects.select_related("commune")
+        .defer(*CARD_DEFERRED)
         .prefetch_related(
             Prefetch(
                 "themes",
@@ -233,13 +247,13 @@ def potential_partners(entry: DirectoryEntry, limit: int = 5) -> list[PotentialP
                 to_attr="shared_themes",
             )
         )
-        .in_bulk([row["directoryentry_id"] for row in ranked])
+        .in_bulk([row["pk"] for row in ranked])
     )
     return [
         PotentialPartner(
-            entry=entries[row["directoryentry_id"]],
-            common_themes=entries[row["directoryentry_id"]].shared_themes,
-            distance_km=_kilometres(entry, entries[row["directoryentry_id"]]),
+            entry=entries[row["pk"]],
+            common_themes=entries[row["pk"]].shared_themes,
+            distance_km=_kilometres(entry, entries[row["pk"]]),
         )
         for row in ranked
     ]
@@ -314,6 +328,105 @@ def entries_geojson(entries: QuerySet, *, limit: int = MAP_MAX_ENTRIES) -> dict:
     }
 
 
+# Past this many points in view, the map data groups them by cells of about 60 pixels
+# at the map's zoom (server-side clustering): a view of France sends some hundred
+# groups instead of 20,000 points; zoomed in far enough, each point and the links.
+MAP_DETAIL_MAX = 400
+MAP_CELL_PIXELS = 60
+MAP_DEFAULT_ZOOM = 6  # the map's first view, France whole
+
+
+def map_view_geojson(entries: QuerySet, *, zoom: int | None = None, bbox=None) -> dict:
+    """What the map shows of the filtered entries in its view (``bbox``: west, south,
+    east, north; the whole map when None) at ``zoom``: every point and the rural–urban
+    links between them when there are at most ``MAP_DETAIL_MAX``, else groups of points
+    with how many each holds. ``meta.bounds`` frames what was found."""
+    shown = entries.exclude(latitude=None).exclude(longitude=None)
+    if bbox is not None:
+        west, south, east, north = bbox
+        shown = shown.filter(latitude__gte=south, latitude__lte=north)
+        shown = (
+            shown.filter(longitude__gte=west, longitude__lte=east)
+            if west <= east  # a view across the antimeridian wraps around
+            else shown.filter(Q(longitude__gte=west) | Q(longitude__lte=east))
+        )
+    in_view = shown.order_by()[: MAP_DETAIL_MAX + 1].count()
+    if in_view <= MAP_DETAIL_MAX:
+        # So few ids read faster as a list than as the filters' subquery.
+        ids = list(shown.order_by().values_list("pk", flat=True)[:MAP_DETAIL_MAX])
+        data = entries_geojson(DirectoryEntry.objects.filter(pk__in=ids), limit=MAP_DETAIL_MAX)
+        points = [
+            f["geometry"]["coordinates"]
+            for f in data["features"]
+            if f["geometry"]["type"] == "Point"
+        ]
+        data["meta"].update(clustered=False, bounds=_bounds(points))
+        return data
+    zoom = MAP_DEFAULT_ZOOM if zoom is None else zoom
+    cell = MAP_CELL_PIXELS * 360 / (256 * 2**zoom)
+    cells = (
+        shown.order_by()
+        .annotate(
+            cell_x=Floor(F("longitude") / Value(cell)), cell_y=Floor(F("latitude") / Value(cell))
+        )
+        .values("cell_x", "cell_y")
+        .annotate(
+            count=Count("pk"),
+            lat=Avg("latitude"),
+            lon=Avg("longitude"),
+            west=Min("longitude"),
+            south=Min("latitude"),
+            east=Max("longitude"),
+            north=Max("latitude"),
+        )
+        .order_by("cell_y", "cell_x")
+    )
+    features, corners, total = [], [], 0
+    for row in cells:
+        total += row["count"]
+        corners += [[row["west"], row["south"]], [row["east"], row["north"]]]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(row["lon"], 5), round(row["lat"], 5)],
+                },
+                "properties": {
+                    "kind": "cluster",
+                    "count": row["count"],
+                    "bounds": [
+                        round(v, 5) for v in (row["west"], row["south"], row["east"], row["north"])
+                    ],
+                },
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "meta": {
+            "entries": total,
+            "links": 0,
+            "truncated": False,
+            "clustered": True,
+            "clusters": len(features),
+            "bounds": _bounds(corners),
+        },
+    }
+
+
+def _bounds(points: list) -> list | None:
+    """West, south, east, north of [longitude, latitude] points; None when none."""
+    if not points:
+        return None
+    return [
+        round(min(p[0] for p in points), 5),
+        round(min(p[1] for p in points), 5),
+        round(max(p[0] for p in points), 5),
+        round(max(p[1] for p in points), 5),
+    ]
+
+
 def _entry_url(category: str, slug: str) -> str:
     prefix = "territoires" if category == Category.TERRITORY else "structures"
     return f"/annuaire/{prefix}/{slug}/"
@@ -322,11 +435,19 @@ def _entry_url(category: str, slug: str) -> str:
 def practice_links(entry_ids, *, limit: int = MAP_MAX_LINKS) -> list[dict]:
     """Lines from each published rural–urban practice's lead to its other partners, among
     ``entry_ids`` (a list or a subquery). Two queries whatever the number of practices."""
+    # Only practices with two partners or more among these entries draw a line: they are
+    # found on the partners' (entry, practice) index before any practice is read.
+    shared = (
+        PracticePartner.objects.filter(entry_id__in=entry_ids)
+        .values("practice_id")
+        .annotate(partners=Count("pk"))
+        .filter(partners__gte=2)
+        .values("practice_id")
+    )
     practice_ids = list(
         Practice.objects.published()
-        .filter(rural_urban=True, partners__entry_id__in=entry_ids)
+        .filter(rural_urban=True, pk__in=shared)
         .values_list("pk", flat=True)
-        .distinct()
         .order_by("pk")[:limit]
     )
     partners = (

@@ -42,7 +42,7 @@ from clusters.models import (
 )
 from clusters.totals import (
     recounted_once,
-    theme_ids_of_practice,
+    theme_ids_of,
     themes_of_entries_changed,
     themes_of_practices_changed,
 )
@@ -162,10 +162,11 @@ def entry_index(entries) -> None:
     kind = _label("kind", DirectoryEntry._meta.get_field("kind").choices)
     config = {"config": SEARCH_CONFIG}
     rows.update(
+        theme_ids=theme_ids_of(DirectoryEntry),
         search_vector=SearchVector("name", "acronym", weight="A", **config)
         + SearchVector(kind, themes, weight="B", **config)
         + SearchVector(place, weight="C", **config)
-        + SearchVector("description", weight="D", **config)
+        + SearchVector("description", weight="D", **config),
     )
     themes_of_entries_changed(rows.values_list("pk", flat=True))
     vocabulary_from(
@@ -385,7 +386,7 @@ def practices_index(practices) -> None:
         ),
         region_codes=_codes(with_entry, "entry__region__code"),
         department_codes=_codes(with_entry, "entry__department__code"),
-        theme_ids=theme_ids_of_practice(),
+        theme_ids=theme_ids_of(Practice),
     )
     themes = _names(
         Practice.themes.through.objects.filter(practice_id=OuterRef("pk")), "theme__name"

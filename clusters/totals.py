@@ -72,11 +72,14 @@ def theme_totals_refresh(theme_ids: Iterable[int] | None = None) -> None:
     )
 
 
-def theme_ids_of_practice():
-    """The sorted ids of a practice's themes, as an expression over its rows."""
+def theme_ids_of(model):
+    """The sorted ids of a practice's or an entry's themes, as an expression over its
+    rows: the copy that the practices' filters and the entries' potential partners read
+    without joining the links."""
+    owner = f"{model._meta.model_name}_id"
     return Coalesce(
         Subquery(
-            Practice.themes.through.objects.filter(practice_id=OuterRef("pk"))
+            model.themes.through.objects.filter(**{owner: OuterRef("pk")})
             .order_by()
             .annotate(group=Value(1))
             .values("group")
@@ -87,8 +90,8 @@ def theme_ids_of_practice():
     )
 
 
-def practices_theme_ids_refresh(practice_ids) -> None:
-    Practice.objects.filter(pk__in=practice_ids).update(theme_ids=theme_ids_of_practice())
+def theme_ids_refresh(model, ids) -> None:
+    model.objects.filter(pk__in=ids).update(theme_ids=theme_ids_of(model))
 
 
 def themes_of_practices_changed(practice_ids) -> None:
@@ -103,16 +106,19 @@ def themes_of_entries_changed(entry_ids) -> None:
 
 
 def _links_changed(sender, instance, action, reverse, pk_set, model, **kwargs) -> None:
-    if action in ("post_add", "post_remove", "post_clear") and sender is Practice.themes.through:
-        # The practices' own copy of their themes' ids, for the filters.
+    tagged = next(m for m in (Practice, DirectoryEntry) if sender is m.themes.through)
+    if action in ("post_add", "post_remove", "post_clear"):
+        # The rows' own copy of their themes' ids.
         if not reverse:
-            practices_theme_ids_refresh([instance.pk])
+            theme_ids_refresh(tagged, [instance.pk])
         elif action != "post_clear":
-            practices_theme_ids_refresh(pk_set or [])
+            theme_ids_refresh(tagged, pk_set or [])
         else:
-            practices_theme_ids_refresh(getattr(instance, "_practices_cleared", []))
-    if action == "pre_clear" and reverse and sender is Practice.themes.through:
-        instance._practices_cleared = list(instance.practices.values_list("pk", flat=True))
+            theme_ids_refresh(tagged, getattr(instance, "_tagged_cleared", []))
+    if action == "pre_clear" and reverse:
+        instance._tagged_cleared = list(
+            tagged.objects.filter(themes=instance).values_list("pk", flat=True)
+        )
     if action in ("post_add", "post_remove"):
         theme_totals_refresh([instance.pk] if reverse else pk_set or [])
     elif action == "pre_clear":

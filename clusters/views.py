@@ -195,11 +195,19 @@ class MapView(TemplateView):
 @public_page(kinds=("directory",))
 @require_GET
 def map_data(request: HttpRequest) -> JsonResponse:
-    """GeoJSON of the entries the map's filters select, with their rural–urban links."""
+    """GeoJSON of the entries the map's filters select in the map's view: each point and
+    their rural–urban links, or groups of points when there are too many to draw."""
     filterset = selectors.directory_filter(request.GET)
     if filterset.is_bound and filterset.errors:
         return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
-    return JsonResponse(selectors.entries_geojson(filterset.qs))
+    view = forms.MapViewForm(request.GET)
+    if not view.is_valid():
+        return JsonResponse({"errors": view.errors.get_json_data()}, status=400)
+    return JsonResponse(
+        selectors.map_view_geojson(
+            filterset.qs, zoom=view.cleaned_data["zoom"], bbox=view.cleaned_data["bbox"]
+        )
+    )
 
 
 @require_GET

@@ -126,6 +126,40 @@
     }
   }
 
+  // A group of entries the server gathered (too many to draw one by one at this zoom):
+  // a disc with their number; choosing it zooms to them.
+  function groupMarker(map, feature, template) {
+    var count = feature.properties.count;
+    var label = document.createElement("span");
+    label.textContent = number(count);
+    var size = count < 100 ? 34 : count < 1000 ? 42 : 50;
+    var title = (template || "{count} fiches : zoomer").replace("{count}", number(count));
+    var latlng = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+    var marker = L.marker(latlng, {
+      icon: L.divIcon({ className: "map-group", html: label, iconSize: [size, size], iconAnchor: [size / 2, size / 2] }),
+      title: title,
+      alt: title,
+      keyboard: true,
+    });
+    marker.on("click", function () {
+      var b = feature.properties.bounds;
+      var bounds = b ? L.latLngBounds([b[1], b[0]], [b[3], b[2]]) : null;
+      if (bounds && bounds.isValid() && !bounds.getSouthWest().equals(bounds.getNorthEast())) {
+        map.fitBounds(bounds.pad(0.15), { maxZoom: 16 });
+      } else {
+        map.setView(latlng, Math.min(map.getZoom() + 2, 16));
+      }
+    });
+    return marker;
+  }
+
+  function clamp(value, low, high) {
+    return Math.max(low, Math.min(high, value));
+  }
+
+  // The directory's map asks the server for what its view shows: every entry and the
+  // rural–urban links when they are few enough, else groups with their numbers. Each
+  // move or zoom asks again (the previous request is dropped).
   function directoryMap(element) {
     var map = baseMap(element, { zoomSnap: 0.25 });
     map.setView(FRANCE, 6);
@@ -135,51 +169,122 @@
         status.textContent = text;
       }
     };
-    say(element.dataset.loading || "Chargement de la carte…");
-    fetch(element.dataset.source, { headers: { Accept: "application/geo+json" } })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error(response.status);
-        }
-        return response.json();
-      })
-      .then(function (data) {
-        var points = data.features.filter(function (f) { return f.geometry.type === "Point"; });
-        var lines = data.features.filter(function (f) { return f.geometry.type !== "Point"; });
+    var layers = L.layerGroup().addTo(map);
+    var pending = null;
+    var timer = null;
+    var framed = false;
+
+    function address() {
+      var source = element.dataset.source;
+      var params = "zoom=" + Math.floor(map.getZoom());
+      if (framed) {
+        var b = map.getBounds();
+        params += "&bbox=" + [
+          clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
+          clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90),
+        ].map(function (n) { return n.toFixed(4); }).join(",");
+      }
+      return source + (source.indexOf("?") === -1 ? "?" : "&") + params;
+    }
+
+    function draw(data) {
+      layers.clearLayers();
+      var points = data.features.filter(function (f) { return f.geometry.type === "Point"; });
+      var lines = data.features.filter(function (f) { return f.geometry.type !== "Point"; });
+      if (data.meta.clustered) {
+        points.forEach(function (f) {
+          layers.addLayer(groupMarker(map, f, element.dataset.group));
+        });
+      } else {
         var clusters = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 45 }) : L.layerGroup();
         featureLayer({ type: "FeatureCollection", features: points }).eachLayer(function (layer) {
           clusters.addLayer(layer);
         });
-        featureLayer({ type: "FeatureCollection", features: lines }).addTo(map);
-        clusters.addTo(map);
-        // Frame mainland France and Corsica when points are there, so that one entry
-        // overseas does not zoom the map out to the whole globe.
-        var bounds = L.latLngBounds([]);
-        var mainland = L.latLngBounds([]);
-        points.forEach(function (f) {
-          var latlng = L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
-          bounds.extend(latlng);
-          if (MAINLAND.contains(latlng)) {
-            mainland.extend(latlng);
-          }
-        });
-        if (mainland.isValid()) {
-          bounds = mainland;
+        layers.addLayer(featureLayer({ type: "FeatureCollection", features: lines }));
+        layers.addLayer(clusters);
+      }
+      return points;
+    }
+
+    // The first answer covers every entry the filters select: frame mainland France and
+    // Corsica when points are there, so that one entry overseas does not zoom the map out
+    // to the whole globe.
+    function frame(points) {
+      var bounds = L.latLngBounds([]);
+      var mainland = L.latLngBounds([]);
+      points.forEach(function (f) {
+        var latlng = L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
+        bounds.extend(latlng);
+        if (MAINLAND.contains(latlng)) {
+          mainland.extend(latlng);
         }
-        if (bounds.isValid()) {
-          map.fitBounds(bounds.pad(0.1), { maxZoom: 11 });
-        }
-        var text = element.dataset.summary || "{entries} fiches et {links} liens rural–urbain affichés.";
+      });
+      if (mainland.isValid()) {
+        bounds = mainland;
+      }
+      framed = true;
+      if (bounds.isValid()) {
+        map.fitBounds(bounds.pad(0.1), { maxZoom: 11 });
+      }
+    }
+
+    function describe(data) {
+      var text;
+      if (data.meta.clustered) {
+        text = element.dataset.grouped || "{entries} fiches en {groups} groupes : zoomez pour les voir une à une, avec leurs liens.";
+        text = text.replace("{entries}", number(data.meta.entries)).replace("{groups}", number(data.meta.clusters));
+      } else {
+        text = element.dataset.summary || "{entries} fiches et {links} liens rural–urbain affichés.";
         text = text.replace("{entries}", number(data.meta.entries)).replace("{links}", number(data.meta.links));
         if (data.meta.truncated) {
           text += " " + (element.dataset.truncated || "Affinez les filtres pour tout voir.");
         }
-        element.dataset.loaded = "true";
-        say(text);
-      })
-      .catch(function () {
-        say(element.dataset.failed || "La carte n'a pas pu être chargée. La liste reste disponible.");
-      });
+      }
+      say(text);
+    }
+
+    function load() {
+      if (pending) {
+        pending.abort();
+      }
+      var controller = window.AbortController ? new AbortController() : null;
+      pending = controller;
+      fetch(address(), { headers: { Accept: "application/geo+json" }, signal: controller ? controller.signal : undefined })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(response.status);
+          }
+          return response.json();
+        })
+        .then(function (data) {
+          if (pending !== controller) {
+            return;
+          }
+          pending = null;
+          var points = draw(data);
+          describe(data);
+          element.dataset.loaded = "true";
+          if (!framed) {
+            frame(points);
+          }
+        })
+        .catch(function (error) {
+          if (error && error.name === "AbortError") {
+            return;
+          }
+          say(element.dataset.failed || "La carte n'a pas pu être chargée. La liste reste disponible.");
+        });
+    }
+
+    map.on("moveend", function () {
+      if (!framed) {
+        return;
+      }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(load, 200);
+    });
+    say(element.dataset.loading || "Chargement de la carte…");
+    load();
   }
 
   document.querySelectorAll("[data-map]").forEach(function (element) {

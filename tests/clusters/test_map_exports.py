@@ -44,7 +44,88 @@ def test_map_data_holds_filtered_points_and_rural_urban_links(client, directory)
     assert lyon["geometry"]["coordinates"] == [4.8354, 45.7677]
     assert lyon["properties"]["url"] == "/annuaire/territoires/metropole-de-lyon/"
     rural = client.get("/carte/donnees.geojson?milieu=rural").json()
-    assert rural["meta"] == {"entries": 2, "links": 0, "truncated": False}
+    assert rural["meta"]["entries"] == 2
+    assert rural["meta"]["links"] == 0
+    assert rural["meta"]["clustered"] is False
+
+
+def test_map_data_groups_points_past_the_detail_limit(client, directory, monkeypatch):
+    """Too many points for the view: groups with their numbers, which add up to the
+    entries found, framed by ``meta.bounds``; no lines until the map zooms in."""
+    from clusters import selectors
+
+    monkeypatch.setattr(selectors, "MAP_DETAIL_MAX", 2)
+    data = client.get("/carte/donnees.geojson?zoom=3").json()
+    assert data["meta"]["clustered"] is True
+    assert data["meta"]["links"] == 0
+    groups = data["features"]
+    assert {f["properties"]["kind"] for f in groups} == {"cluster"}
+    assert sum(f["properties"]["count"] for f in groups) == data["meta"]["entries"] == 4
+    assert data["meta"]["clusters"] == len(groups)
+    west, south, east, north = data["meta"]["bounds"]
+    for group in groups:
+        lon, lat = group["geometry"]["coordinates"]
+        assert west <= lon <= east
+        assert south <= lat <= north
+    # Zoomed in on Lyon, the view holds few enough points: each of them, and the lines.
+    lyon = client.get("/carte/donnees.geojson?zoom=12&bbox=4.7,45.7,4.9,45.8").json()
+    assert lyon["meta"]["clustered"] is False
+    assert [f["properties"]["name"] for f in lyon["features"]] == ["Métropole de Lyon"]
+
+
+def test_map_data_keeps_to_the_view(client, directory):
+    everything = client.get("/carte/donnees.geojson").json()["meta"]["entries"]
+    lyon = client.get("/carte/donnees.geojson?zoom=10&bbox=4.5,45.5,5.2,46").json()
+    names = {f["properties"]["name"] for f in lyon["features"] if f["geometry"]["type"] == "Point"}
+    assert "Métropole de Lyon" in names
+    assert "Pays de Saint-Flour" not in names
+    assert lyon["meta"]["entries"] < everything
+    elsewhere = client.get("/carte/donnees.geojson?zoom=8&bbox=-60,-20,-50,-10").json()
+    assert elsewhere["features"] == []
+    assert elsewhere["meta"]["bounds"] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("zoom=99", "zoom"),
+        ("zoom=deux", "zoom"),
+        ("bbox=1,2,3", "bbox"),
+        ("bbox=a,b,c,d", "bbox"),
+        ("bbox=-200,40,5,50", "bbox"),
+        ("bbox=1,50,3,40", "bbox"),
+        ("bbox=" + "9" * 200, "bbox"),
+    ],
+)
+def test_map_data_refuses_a_bad_view_with_a_message(client, directory, query, field):
+    response = client.get(f"/carte/donnees.geojson?{query}")
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert list(errors) == [field]
+    if field == "bbox":
+        message = errors["bbox"][0]["message"]
+        assert "ouest,sud,est,nord" in message or "au plus 120 caractères" in message
+
+
+@pytest.mark.parametrize("view", ["zoom=3", "zoom=12&bbox=-5,41,10,51"])
+def test_map_views_run_a_fixed_number_of_queries(
+    client, directory, view, monkeypatch, django_assert_max_num_queries
+):
+    """Grouped or point by point, the map data's queries do not grow with the entries."""
+    from clusters import selectors
+
+    monkeypatch.setattr(selectors, "MAP_DETAIL_MAX", 2 if view == "zoom=3" else 400)
+    client.get("/")
+    with django_assert_max_num_queries(6) as few:
+        client.get(f"/carte/donnees.geojson?{view}")
+    for number in range(25):
+        partner = make_entry(
+            f"Partenaire {number}", commune=directory["labo"].commune, setting="urban"
+        )
+        make_practice(f"Pratique {number}", lead=directory["bois"], partners=[partner])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        data = client.get(f"/carte/donnees.geojson?{view}").json()
+    assert data["meta"]["entries"] == 29
 
 
 def test_map_data_refuses_bad_filters(client, directory):

@@ -102,3 +102,30 @@ def test_a_save_that_changes_themes_recounts_them_once():
     recounts = [q for q in seen.captured_queries if "clusters_themetotal" in q["sql"]]
     assert len(recounts) == 1
     assert (totals(wood), totals(water), totals(air)) == ((0, 1), (0, 0), (1, 0))
+
+
+@pytest.mark.django_db
+def test_entries_keep_a_copy_of_their_themes_ids():
+    """The potential partners are ranked on the entries' copy of their themes' ids: it
+    follows every way themes are set, from the entry and from the theme."""
+    from clusters.models import DirectoryEntry
+    from reference.models import Theme
+    from tests.factories.clusters import make_entry
+
+    wood, food, health = Theme.objects.order_by("pk")[:3]
+    entry = make_entry("Pôle copie", themes=[wood])
+
+    def ids():
+        return DirectoryEntry.objects.get(pk=entry.pk).theme_ids
+
+    assert ids() == [wood.pk]
+    entry.themes.add(health, food)
+    assert ids() == sorted([wood.pk, food.pk, health.pk])
+    entry.themes.remove(wood)
+    assert ids() == sorted([food.pk, health.pk])
+    wood.entries.add(entry)
+    assert wood.pk in ids()
+    food.entries.clear()
+    assert food.pk not in ids()
+    entry.themes.clear()
+    assert ids() == []
