@@ -63,6 +63,25 @@ def test_the_map_draws_markers_and_links_without_tiles(page, directory):
     assert_accessible(page)
 
 
+def test_the_map_groups_many_entries_and_zooms_into_a_group(page, directory, monkeypatch):
+    """Past the detail limit the server sends groups; choosing one (keyboard included)
+    zooms to it and the map asks again for its new view."""
+    from clusters import selectors
+
+    monkeypatch.setattr(selectors, "MAP_DETAIL_MAX", 1)
+    page.goto("/carte/")
+    expect(page.locator("#map-status")).to_contain_text("4 fiches en")
+    group = page.locator(".map-group").first
+    expect(group).to_be_visible()
+    expect(group).to_have_attribute("title", re.compile(r"^\d+ fiches ici : zoomer$"))
+    assert_accessible(page)
+    with page.expect_request(re.compile(r"donnees\.geojson\?zoom=\d+&bbox=")) as asked:
+        group.focus()
+        page.keyboard.press("Enter")
+    assert "bbox=" in asked.value.url
+    expect(page.locator("#map-status")).not_to_contain_text("4 fiches en")
+
+
 def test_a_proposed_practice_waits_in_mon_espace_until_staff_publish_it(
     page, directory, member, staff_editor
 ):
