@@ -1,15 +1,17 @@
-"""Fast rendering of the filter forms' choice fields.
+"""Fast rendering of the filter forms' fields.
 
 Django renders each option of a widget through a template; the directory's filters hold
 some 150 options on every list page, which made rendering them the bulk of the page's
 time. These tags write the same markup (labels, ids, checked and selected states) from
-Python.
+Python; ``input_widget`` does the same for the plain inputs (text, number, checkbox,
+hidden), which Django renders through two templates each.
 """
 
 from functools import lru_cache
 
 from django import template
-from django.forms import BoundField
+from django.forms import BoundField, CheckboxInput
+from django.forms.widgets import Input
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -103,3 +105,38 @@ def checkbox_list(field: BoundField):
         option_id = f"{field.auto_id}_{index}"
         rows.append(_checkbox(field.html_name, key, option_id, str(label), key in selected))
     return mark_safe("".join(rows))  # noqa: S308 (each row escaped by format_html)
+
+
+# Django's templates of plain inputs: each includes input.html alone.
+PLAIN_INPUTS = {
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "text", "number", "search", "email", "url", "hidden", "checkbox", "date")
+}
+
+
+@register.simple_tag
+def input_widget(field: BoundField):
+    """A plain input (``<input>`` of any type, a checkbox included) with the attributes
+    Django gives it (id, required, aria-invalid, aria-describedby, the widget's own),
+    written as its ``input.html`` and ``attrs.html`` templates would; any other widget
+    is rendered by Django."""
+    widget = field.field.widget
+    if not isinstance(widget, Input | CheckboxInput) or widget.template_name not in PLAIN_INPUTS:
+        return str(field)
+    if field.field.localize:
+        widget.is_localized = True
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    parts = [format_html('<input type="{}" name="{}"', context["type"], context["name"])]
+    if context["value"] is not None:
+        parts.append(format_html(' value="{}"', str(context["value"])))
+    for name, value in context["attrs"].items():
+        if value is False:
+            continue
+        parts.append(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+        )
+    parts.append(">")
+    return mark_safe("".join(parts))  # noqa: S308 (each part escaped by format_html)
