@@ -183,6 +183,7 @@ def scale_data_generate(
                 None, None if structure else rng.randint(5_000, 200_000),
                 lat + rng.uniform(-0.01, 0.01), lon + rng.uniform(-0.01, 0.01), setting,
                 True, 0, created, now - timedelta(days=rng.randint(0, 400)), True, created,
+                "{}",  # theme_ids: filled with the search vectors (services.entry_index)
             )
         )  # fmt: skip
     _copy(
@@ -192,7 +193,7 @@ def scale_data_generate(
             "phone", "address", "commune_id", "department_id", "region_id", "epci_id",
             "population", "latitude", "longitude", "setting", "published",
             "published_practice_count", "created_at", "updated_at", "accepts_messages",
-            "published_at",
+            "published_at", "theme_ids",
         ],
         entry_rows,
     )  # fmt: skip

@@ -22,6 +22,9 @@ def test_generated_rows_are_searchable_filterable_and_replaceable(
     assert not practices.filter(search_vector=None).exists()
     assert practices.exclude(region_codes=[]).count() == 200
     assert entries.filter(published_practice_count__gt=0).exists()
+    for entry in entries.prefetch_related("themes")[:10]:  # ranked on for the partners
+        assert entry.theme_ids == sorted(theme.pk for theme in entry.themes.all())
+        assert entry.theme_ids
     # Found by the portal's own search.
     practice = practices.filter(state="published").first()
     page = client.get("/pratiques/", {"q": practice.title})
