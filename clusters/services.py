@@ -443,7 +443,7 @@ def _codes(partners, field: str):
             .order_by()
             .annotate(group=Value(1))
             .values("group")
-            .annotate(codes=ArrayAgg(field, distinct=True, ordering=field))
+            .annotate(codes=ArrayAgg(field, distinct=True, order_by=field))
             .values("codes")[:1]
         ),
         Value([], output_field=ArrayField(CharField(max_length=3))),

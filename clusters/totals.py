@@ -83,7 +83,7 @@ def theme_ids_of(model):
             .order_by()
             .annotate(group=Value(1))
             .values("group")
-            .annotate(ids=ArrayAgg("theme_id", ordering="theme_id"))
+            .annotate(ids=ArrayAgg("theme_id", order_by="theme_id"))
             .values("ids")[:1]
         ),
         Value([], output_field=ArrayField(IntegerField())),
