@@ -141,13 +141,22 @@
       alt: title,
       keyboard: true,
     });
-    marker.on("click", function () {
+    var zoomIn = function () {
       var b = feature.properties.bounds;
       var bounds = b ? L.latLngBounds([b[1], b[0]], [b[3], b[2]]) : null;
       if (bounds && bounds.isValid() && !bounds.getSouthWest().equals(bounds.getNorthEast())) {
         map.fitBounds(bounds.pad(0.15), { maxZoom: 16 });
       } else {
         map.setView(latlng, Math.min(map.getZoom() + 2, 16));
+      }
+    };
+    marker.on("click", zoomIn);
+    // Leaflet gives Enter to popups only: a group takes Enter and Space itself.
+    marker.on("keypress", function (e) {
+      var key = e.originalEvent.key;
+      if (key === "Enter" || key === " ") {
+        e.originalEvent.preventDefault();
+        zoomIn();
       }
     });
     return marker;
@@ -248,8 +257,9 @@
         pending.abort();
       }
       var controller = window.AbortController ? new AbortController() : null;
+      var url = address();
       pending = controller;
-      fetch(address(), { headers: { Accept: "application/geo+json" }, signal: controller ? controller.signal : undefined })
+      fetch(url, { headers: { Accept: "application/geo+json" }, signal: controller ? controller.signal : undefined })
         .then(function (response) {
           if (!response.ok) {
             throw new Error(response.status);
@@ -264,6 +274,7 @@
           var points = draw(data);
           describe(data);
           element.dataset.loaded = "true";
+          element.dataset.view = url;  // what is drawn: the tests wait on it
           if (!framed) {
             frame(points);
           }
