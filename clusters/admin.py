@@ -1,5 +1,6 @@
 """The staff back office of the directory: curation, moderation queues, imports."""
 
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -105,8 +106,10 @@ def apply_suggested_setting(modeladmin, request, queryset):
 
 
 def _import_key(request: HttpRequest, token: str) -> str:
-    # Scoped to the person: a token alone does not open someone else's file.
-    return f"directory-import:{request.user.pk}:{token[:64]}"
+    # Scoped to the person: a token alone does not open someone else's file. Hashed, so
+    # that whatever arrives in the address makes a valid key for any cache backend.
+    digest = hashlib.sha256(token[:64].encode("utf-8", "replace")).hexdigest()
+    return f"directory-import:{request.user.pk}:{digest}"
 
 
 class EntryAdmin(admin.ModelAdmin):
