@@ -24,7 +24,6 @@ import random
 import shutil
 import statistics
 import subprocess
-import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -228,14 +227,9 @@ class Urls:
 def fresh_renders(urls: Urls, per_kind: int) -> list[dict]:
     """Each page kind rendered afresh ``per_kind`` times on distinct URLs (and the site
     search on its four most common words): median time, its SQL time, most queries."""
-    from django.conf import settings
-    from django.db import connection, reset_queries
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from bench.run import fresh_client, timed_get
 
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
-    client = Client()
-    client.get("/")  # warm the process (imports, templates, reference data)
+    client = fresh_client()
     samples = {name: [make() for _ in range(per_kind)] for name, make in urls.kinds().items()}
     samples["site search, common words"] = [
         f"/recherche/?{_q({'q': word})}" for word in SITE_SEARCH_WORDS
@@ -244,18 +238,10 @@ def fresh_renders(urls: Urls, per_kind: int) -> list[dict]:
     for name, paths in samples.items():
         times, sql, queries, slowest = [], [], [], ("", 0.0)
         for path in paths:
-            reset_queries()
-            with CaptureQueriesContext(connection) as context:
-                start = time.perf_counter()
-                response = client.get(path)
-                if getattr(response, "streaming", False):
-                    b"".join(response.streaming_content)
-                elapsed = (time.perf_counter() - start) * 1000
-            if response.status_code != 200:
-                raise SystemExit(f"{path} answered {response.status_code}")
+            elapsed, captured = timed_get(client, path)
             times.append(elapsed)
-            sql.append(sum(float(q["time"]) for q in context.captured_queries) * 1000)
-            queries.append(len(context.captured_queries))
+            sql.append(sum(float(q["time"]) for q in captured) * 1000)
+            queries.append(len(captured))
             if elapsed > slowest[1]:
                 slowest = (path, elapsed)
         goal = SEARCH_TARGET_MS if name == "site search, common words" else FRESH_TARGET_MS

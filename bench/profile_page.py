@@ -15,25 +15,9 @@ import io
 import pstats
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-
-def render(client, path: str) -> tuple[float, list[dict]]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as context:
-        start = time.perf_counter()
-        response = client.get(path)
-        if getattr(response, "streaming", False):
-            b"".join(response.streaming_content)
-        elapsed = (time.perf_counter() - start) * 1000
-    if response.status_code != 200:
-        raise SystemExit(f"{path} answered {response.status_code}")
-    return elapsed, context.captured_queries
 
 
 def main() -> None:
@@ -44,18 +28,13 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30, help="functions listed")
     args = parser.parse_args()
 
-    from bench.run import django_setup
+    from bench.run import django_setup, fresh_client, timed_get
 
     django_setup()
-    from django.conf import settings
-    from django.test import Client
-
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
-    client = Client()
-    client.get("/")  # imports, templates, reference data
+    client = fresh_client()
     for path in args.urls:
-        render(client, path)  # this address's own first-time work
-        runs = [render(client, path) for _ in range(args.repeat)]
+        timed_get(client, path)  # this address's own first-time work
+        runs = [timed_get(client, path) for _ in range(args.repeat)]
         times = [elapsed for elapsed, _ in runs]
         queries = runs[-1][1]
         sql = sum(float(q["time"]) for q in queries) * 1000
@@ -70,7 +49,7 @@ def main() -> None:
         profile = cProfile.Profile()
         profile.enable()
         for _ in range(args.repeat):
-            render(client, path)
+            timed_get(client, path)
         profile.disable()
         for order in ("cumulative", "tottime"):
             out = io.StringIO()

@@ -44,6 +44,37 @@ def django_setup() -> None:
     django.setup()
 
 
+def fresh_client():
+    """A test client whose pages are rendered afresh (the page cache off), in a process
+    already warmed up (imports, templates, reference data)."""
+    from django.conf import settings
+    from django.test import Client
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    client = Client()
+    client.get("/")
+    return client
+
+
+def timed_get(client, path: str) -> tuple[float, list[dict]]:
+    """Milliseconds to answer ``path`` (a streamed body read to the end) and the queries
+    run; anything but a 200 stops the benchmark."""
+    import time
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        start = time.perf_counter()
+        response = client.get(path)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+        elapsed = (time.perf_counter() - start) * 1000
+    if response.status_code != 200:
+        raise SystemExit(f"{path} answered {response.status_code}")
+    return elapsed, context.captured_queries
+
+
 def ensure_scale_data() -> None:
     from django.core.management import call_command
 

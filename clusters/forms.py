@@ -271,17 +271,11 @@ class MapViewForm(forms.Form):
         if not raw:
             return None
         message = _("Emprise attendue : ouest,sud,est,nord en degrés (par exemple -5,41,10,51).")
-        parts = raw.split(",")
-        if len(parts) != 4:
-            raise ValidationError(message, code="invalid")
-        try:
-            west, south, east, north = (float(part) for part in parts)
+        try:  # four numbers, or unpacking fails too
+            west, south, east, north = (float(part) for part in raw.split(","))
         except ValueError:
             raise ValidationError(message, code="invalid") from None
-        if not all(-180 <= v <= 180 for v in (west, east)) or not all(
-            -90 <= v <= 90 for v in (south, north)
-        ):
-            raise ValidationError(message, code="invalid")
-        if south > north:
+        # Comparisons also turn away nan and infinities.
+        if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
             raise ValidationError(message, code="invalid")
         return west, south, east, north

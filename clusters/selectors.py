@@ -212,10 +212,7 @@ def potential_partners(entry: DirectoryEntry, limit: int = 5) -> list[PotentialP
     already = PracticePartner.objects.filter(practice__partners__entry=entry).exclude(entry_id=None)
     # Ranked on the entries' copy of their themes' ids, from the index that covers the
     # setting, the point and those ids (no join, no heap); only the winners are fetched whole.
-    common = sum(
-        (Cast(Q(theme_ids__contains=[pk]), IntegerField()) for pk in theme_ids[1:]),
-        Cast(Q(theme_ids__contains=[theme_ids[0]]), IntegerField()),
-    )
+    common = sum((Cast(Q(theme_ids__contains=[pk]), IntegerField()) for pk in theme_ids), Value(0))
     links = (
         DirectoryEntry.objects.filter(
             published=True, setting__in=sides, theme_ids__overlap=theme_ids
@@ -350,10 +347,10 @@ def map_view_geojson(entries: QuerySet, *, zoom: int | None = None, bbox=None) -
             if west <= east  # a view across the antimeridian wraps around
             else shown.filter(Q(longitude__gte=west) | Q(longitude__lte=east))
         )
-    in_view = shown.order_by()[: MAP_DETAIL_MAX + 1].count()
-    if in_view <= MAP_DETAIL_MAX:
-        # So few ids read faster as a list than as the filters' subquery.
-        ids = list(shown.order_by().values_list("pk", flat=True)[:MAP_DETAIL_MAX])
+    # One query tells whether the view holds few enough points, and which: so few ids
+    # then read faster as a list than as the filters' subquery.
+    ids = list(shown.order_by().values_list("pk", flat=True)[: MAP_DETAIL_MAX + 1])
+    if len(ids) <= MAP_DETAIL_MAX:
         data = entries_geojson(DirectoryEntry.objects.filter(pk__in=ids), limit=MAP_DETAIL_MAX)
         points = [
             f["geometry"]["coordinates"]

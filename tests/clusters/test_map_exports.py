@@ -94,6 +94,7 @@ def test_map_data_keeps_to_the_view(client, directory):
         ("bbox=a,b,c,d", "bbox"),
         ("bbox=-200,40,5,50", "bbox"),
         ("bbox=1,50,3,40", "bbox"),
+        ("bbox=nan,40,inf,50", "bbox"),
         ("bbox=" + "9" * 200, "bbox"),
     ],
 )

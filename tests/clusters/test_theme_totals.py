@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clusters import services
-from clusters.models import Practice, ThemeTotal
+from clusters.models import DirectoryEntry, Practice, ThemeTotal
 from clusters.totals import theme_totals_refresh
+from reference.models import Theme
 from tests.factories.clusters import make_entry, make_practice
 from tests.factories.reference import ThemeFactory
 
@@ -108,10 +109,6 @@ def test_a_save_that_changes_themes_recounts_them_once():
 def test_entries_keep_a_copy_of_their_themes_ids():
     """The potential partners are ranked on the entries' copy of their themes' ids: it
     follows every way themes are set, from the entry and from the theme."""
-    from clusters.models import DirectoryEntry
-    from reference.models import Theme
-    from tests.factories.clusters import make_entry
-
     wood, food, health = Theme.objects.order_by("pk")[:3]
     entry = make_entry("Pôle copie", themes=[wood])
 
