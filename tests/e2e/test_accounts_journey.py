@@ -191,6 +191,9 @@ def test_new_staff_enrol_their_app_before_anything_else(page):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.locator("form[action^='/compte/reauthenticate/'] button[type=submit]").click()
     expect(page).to_have_url(re.compile("/compte/2fa/totp/activate/"))
+    # Each load of this page draws a new secret: read it once the page has settled, so
+    # that the code is computed from the secret the server keeps.
+    page.wait_for_load_state("networkidle")
     assert_accessible(page)
     secret = page.locator("#authenticator_secret").input_value()
     code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
