@@ -19,11 +19,11 @@ from clusters.models import (
     Practice,
     PracticePartner,
 )
-from core.forms import FrozenChoices
+from core.forms import FrozenChoices, KeptMultipleChoiceField
 from core.search import SearchOutcome, search
-from reference.models import FundingMeasure, Setting, Theme
+from reference.models import Setting
 from reference.places import Place, bounding_box, distance_km, place_resolve
-from reference.selectors import place_choices
+from reference.selectors import funding_measures, place_choices, themes
 
 YES_NO = [("1", _("oui")), ("0", _("non"))]
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -46,6 +46,13 @@ def _flatten(choices) -> list[tuple]:
         else:
             flat.append((key, label))
     return flat
+
+
+class KeptChoicesFilter(django_filters.Filter):
+    """Any of several rows of reference data (themes, FEADER measures), chosen among the
+    copy the process keeps: no query to list them or to read the chosen ones."""
+
+    field_class = KeptMultipleChoiceField
 
 
 class PlaceField(forms.CharField):
@@ -251,13 +258,11 @@ class DirectoryFilter(SearchFilterSet):
         label=_("Département"),
         empty_label=_("Tous les départements"),
     )
-    theme = django_filters.ModelMultipleChoiceFilter(
-        field_name="themes",
+    theme = KeptChoicesFilter(
+        rows=themes,
         to_field_name="slug",
-        queryset=Theme.objects.all(),
         label=_("Thèmes"),
         widget=forms.CheckboxSelectMultiple,
-        distinct=False,
         method="filter_themes",
     )
     milieu = django_filters.MultipleChoiceFilter(
@@ -311,12 +316,8 @@ class DirectoryFilter(SearchFilterSet):
     def filter_themes(self, queryset, name, value):
         if not value:
             return queryset
-        # Any of the chosen themes; EXISTS keeps one row per entry without DISTINCT.
-        return queryset.filter(
-            pk__in=DirectoryEntry.themes.through.objects.filter(theme__in=value).values(
-                "directoryentry_id"
-            )
-        )
+        # Any of the chosen themes, read on the entry's copy of its theme ids (GIN index).
+        return queryset.filter(theme_ids__overlap=[theme.pk for theme in value])
 
     def filter_innovation_places(self, queryset, name, value):
         return queryset.filter(kind__in=INNOVATION_PLACE_KINDS) if value else queryset
@@ -334,10 +335,9 @@ class DirectoryFilter(SearchFilterSet):
 
 
 class PracticeFilter(SearchFilterSet):
-    theme = django_filters.ModelMultipleChoiceFilter(
-        field_name="themes",
+    theme = KeptChoicesFilter(
+        rows=themes,
         to_field_name="slug",
-        queryset=Theme.objects.all(),
         label=_("Thèmes"),
         widget=forms.CheckboxSelectMultiple,
         method="filter_themes",
@@ -355,10 +355,9 @@ class PracticeFilter(SearchFilterSet):
         choices=Practice.Kind.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    mesure = django_filters.ModelMultipleChoiceFilter(
-        field_name="funding_measures",
+    mesure = KeptChoicesFilter(
+        rows=funding_measures,
         to_field_name="code",
-        queryset=FundingMeasure.objects.all(),
         label=_("Mesure FEADER"),
         widget=forms.CheckboxSelectMultiple,
         method="filter_measures",

@@ -69,10 +69,6 @@ class DirectoryEntryQuerySet(models.QuerySet):
     def territories(self) -> "DirectoryEntryQuerySet":
         return self.filter(category=Category.TERRITORY)
 
-    def for_list(self) -> "DirectoryEntryQuerySet":
-        """What a list row shows: place and themes, in a fixed number of queries."""
-        return self.select_related("commune", "department__region").prefetch_related("themes")
-
 
 class DirectoryEntry(ChoiceLabels, models.Model):
     """A structure (cluster, pole, innovation place, research centre) or a territory
@@ -171,6 +167,10 @@ class DirectoryEntry(ChoiceLabels, models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="entry_search_gin"),
             GinIndex(OpClass(Unaccented("name"), name="gin_trgm_ops"), name="entry_name_trgm"),
+            # The theme filter (any of the chosen themes) on the copied theme ids.
+            GinIndex(
+                fields=["theme_ids"], condition=models.Q(published=True), name="entry_themes_gin"
+            ),
             models.Index(fields=["published", "category", "kind"], name="entry_pub_kind"),
             models.Index(fields=["published", "region"], name="entry_pub_region"),
             models.Index(fields=["published", "department"], name="entry_pub_department"),
@@ -397,18 +397,6 @@ class EntryChange(Reviewed):
 class PracticeQuerySet(models.QuerySet):
     def published(self) -> "PracticeQuerySet":
         return self.filter(state=Practice.State.PUBLISHED)
-
-    def for_list(self) -> "PracticeQuerySet":
-        return self.prefetch_related(
-            "themes",
-            models.Prefetch(
-                "partners",
-                # What a card shows: the lead's name and how many partners.
-                queryset=PracticePartner.objects.select_related("entry")
-                .only("practice", "entry", "name", "role", "position", "entry__name")
-                .order_by("role", "position", "pk"),
-            ),
-        )
 
 
 class Practice(ChoiceLabels, models.Model):

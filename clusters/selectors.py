@@ -144,6 +144,22 @@ def entries_named_like(raw: str | None, limit: int = 10) -> list[DirectoryEntry]
     )
 
 
+def attach_card_partners(practices: list[Practice]) -> None:
+    """Each practice's partners as its card names them, the lead first, as
+    ``card_partners`` [(role, name)]: one query of plain rows for the whole page."""
+    found: dict[int, list[tuple[str, str]]] = {practice.pk: [] for practice in practices}
+    if found:
+        rows = (
+            PracticePartner.objects.filter(practice_id__in=list(found))
+            .order_by("practice_id", "role", "position", "pk")
+            .values_list("practice_id", "role", "name", "entry__name")
+        )
+        for practice_id, role, name, entry_name in rows:
+            found[practice_id].append((role, entry_name or name))
+    for practice in practices:
+        practice.card_partners = found[practice.pk]
+
+
 # --- Detail pages --------------------------------------------------------------------
 
 

@@ -38,6 +38,7 @@ class FilteredListView(TemplateView):
             page = ranked_page(rows, request.GET.get("page"), PAGE_SIZE, search.RANKED_CANDIDATES)
         else:
             page = bounded_page(rows, request.GET.get("page"), PAGE_SIZE)
+        self.decorate_page(page.object_list)
         paginator = page.paginator
         query = request.GET.copy()
         query.pop("page", None)
@@ -59,7 +60,11 @@ class FilteredListView(TemplateView):
         )
 
     def decorate(self, rows):
+        """The list's query, with what its rows show."""
         return rows
+
+    def decorate_page(self, rows: list) -> None:
+        """What the rows of the page show that their query did not read."""
 
 
 @limit_posts("entry-contact", "CONTACT_RATE", key="user_or_ip")
@@ -113,11 +118,7 @@ class DirectoryView(FilteredListView):
     filter_selector = staticmethod(selectors.directory_filter)
 
     def decorate(self, rows):
-        return (
-            rows.defer("search_vector")
-            .select_related("commune", "department")
-            .prefetch_related("themes")
-        )
+        return rows.defer("search_vector").select_related("commune", "department")
 
 
 @public_page(kinds=("directory",))
@@ -128,7 +129,10 @@ class PracticeListView(FilteredListView):
     filter_selector = staticmethod(selectors.practice_filter)
 
     def decorate(self, rows):
-        return rows.defer("search_vector", "body").for_list()
+        return rows.defer("search_vector", "body")
+
+    def decorate_page(self, rows: list) -> None:
+        selectors.attach_card_partners(rows)
 
 
 @public_page(kinds=("directory",))

@@ -59,3 +59,20 @@ class FrozenChoices(BaseChoiceIterator):
 
     def __deepcopy__(self, memo):
         return self
+
+
+class KeptMultipleChoiceField(forms.MultipleChoiceField):
+    """A multiple choice among rows the process keeps in memory (reference data), by one
+    of their fields; cleaned into the rows, as ModelMultipleChoiceField would, without
+    its two queries (the choices, then the chosen rows)."""
+
+    def __init__(self, *, rows=(), to_field_name: str = "pk", **kwargs) -> None:
+        # ``rows`` may be a function: a field built from a declaration reads them anew.
+        rows = rows() if callable(rows) else rows
+        self.rows = {str(getattr(row, to_field_name)): row for row in rows}
+        choices = FrozenChoices((key, str(row)) for key, row in self.rows.items())
+        kwargs.setdefault("choices", choices)
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> list:
+        return [self.rows[key] for key in super().clean(value)]

@@ -39,12 +39,11 @@ from django.utils.cache import patch_vary_headers
 # writes last_login) retires nothing; the form posts of its views do (a sign-up changes
 # the home page's figures), except those marked @keeps_content.
 KINDS = ("directory", "events", "surveys", "mementos", "accounts")
-# Each process keeps the versions a second, and the copies it served or made: a hit then
-# costs no query at all. A change committed elsewhere shows here within VERSIONS_SECONDS;
-# one committed here, at once.
+# Each process keeps the versions a second (CONTENT_VERSIONS_SECONDS), and the copies it
+# served or made: a hit then costs no query at all. A change committed elsewhere shows
+# here within that second; one committed here, at once.
 LOCAL = caches["local"]
 VERSIONS_KEY = "pagecache:versions"
-VERSIONS_SECONDS = 1
 KIND_OF_APP = {
     "clusters": ("directory",),
     # Theme and place names show on every kind of page.
@@ -147,14 +146,14 @@ def connect_signals() -> None:
 
 def current_versions(kinds: tuple[str, ...]) -> list[tuple[str, int]]:
     """The versions of these kinds of content: read from the database (one query) at
-    most once every VERSIONS_SECONDS per process, and at once after a change this
+    most once every CONTENT_VERSIONS_SECONDS per process, and at once after a change this
     process committed."""
     from core.models import ContentVersion
 
     versions = LOCAL.get(VERSIONS_KEY)
     if versions is None:
         versions = dict(ContentVersion.objects.values_list("kind", "counter"))
-        LOCAL.set(VERSIONS_KEY, versions, VERSIONS_SECONDS)
+        LOCAL.set(VERSIONS_KEY, versions, settings.CONTENT_VERSIONS_SECONDS)
     return [(kind, versions[kind]) for kind in sorted(kinds) if kind in versions]
 
 

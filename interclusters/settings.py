@@ -163,6 +163,10 @@ CACHES["local"] = {
 # Anonymous visitors' copies of public pages, retired per kind of content at every
 # change (core.pagecache); 0 turns them off.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
+# How long a process trusts the content versions it read (core.pagecache): what the page
+# copies and the kept reference data are checked against. A change committed by another
+# process shows within this delay; one committed by this process, at once.
+CONTENT_VERSIONS_SECONDS = env.int("CONTENT_VERSIONS_SECONDS", default=1)
 
 # Background work (django.tasks): the queue lives in PostgreSQL (django-tasks-db) and
 # `manage.py worker` runs it, with the scheduled jobs (see the README). "redis" puts it

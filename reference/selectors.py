@@ -2,7 +2,8 @@
 
 from django.core.cache import caches
 
-from reference.models import Department
+from core.pagecache import KINDS, versions_tag
+from reference.models import Department, FundingMeasure, Theme
 
 PLACE_CHOICES_KEY = "reference:place-choices"
 # Regions and departments change with a reform, not a request: each process keeps them
@@ -26,3 +27,45 @@ def _place_choices() -> tuple[list, list]:
             (department.code, f"{department.code} – {department.name}")
         )
     return sorted(regions.items(), key=lambda item: item[1]), list(grouped.items())
+
+
+# The themes and the FEADER measures show on every list page (filters, cards): each
+# process keeps them, with the content versions they were read under. Any change to the
+# reference data bumps every version (core.pagecache), so another process reads them
+# again within a second of the change; this process forgets them at once.
+KEPT_KEY = "reference:kept:"
+KEPT_SECONDS = 60 * 60
+
+
+def _kept(model) -> tuple:
+    key = KEPT_KEY + model._meta.model_name
+    tag = versions_tag(KINDS)
+    kept = caches["local"].get(key)
+    if kept is None or kept[0] != tag:
+        kept = (tag, tuple(model.objects.all()))
+        caches["local"].set(key, kept, KEPT_SECONDS)
+    return kept[1]
+
+
+def forget_kept(sender, **kwargs) -> None:
+    """Connected to the changes of Theme and FundingMeasure (reference.apps)."""
+    caches["local"].delete(KEPT_KEY + sender._meta.model_name)
+
+
+def themes() -> tuple[Theme, ...]:
+    """Every theme, in their order; no query once this process holds them."""
+    return _kept(Theme)
+
+
+def theme_map() -> dict[int, Theme]:
+    return {theme.pk: theme for theme in themes()}
+
+
+def themes_of(ids) -> list[Theme]:
+    """The themes of these ids (a row's copied ``theme_ids``), in the themes' order."""
+    wanted = set(ids or ())
+    return [theme for theme in themes() if theme.pk in wanted]
+
+
+def funding_measures() -> tuple[FundingMeasure, ...]:
+    return _kept(FundingMeasure)

@@ -1,8 +1,10 @@
 """The directory's cards (structures and territories, practices), written from Python.
 
 Twenty cards on every list page cost 13–15 ms through templates; these tags write the
-same markup several times faster. Each takes an object loaded with what the card shows
-(themes, partners with their entries, the commune), as the list views prefetch it.
+same markup several times faster. Each takes an object loaded with what the card shows,
+as the list views load it: the commune and department of an entry, the partners of a
+practice as ``card_partners`` (``clusters.selectors.attach_card_partners``). Themes come
+from the row's copy of its theme ids and the themes this process keeps: no query.
 """
 
 from django import template
@@ -11,6 +13,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
+
+from reference.selectors import themes_of
 
 register = template.Library()
 
@@ -34,17 +38,16 @@ def practice_card(practice) -> SafeString:
     if practice.years_display:
         eyebrow.append(practice.years_display)
     eyebrow.append(practice.get_status_display())
-    partners = list(practice.partners.all())
+    partners = practice.card_partners  # (role, name), the lead first
     notes = []
     if practice.rural_urban:
         notes.append(format_html(
             '<span class="tag tag-wheat">{}</span>', gettext("Coopération rural–urbain")
         ))  # fmt: skip
-    for partner in partners:
-        if partner.role == "lead":
+    for role, name in partners:
+        if role == "lead":
             notes.append(format_html(
-                '<span class="text-muted">{}</span> {}', gettext("Chef de file :"),
-                partner.display_name,
+                '<span class="text-muted">{}</span> {}', gettext("Chef de file :"), name
             ))  # fmt: skip
     if len(partners) > 1:
         others = len(partners) - 1
@@ -62,7 +65,7 @@ def practice_card(practice) -> SafeString:
         practice.title,
         truncatewords(practice.summary, 40),
         SafeString(" ".join(notes)),
-        _themes(list(practice.themes.all())),
+        _themes(themes_of(practice.theme_ids)),
     )
 
 
@@ -106,5 +109,5 @@ def entry_card(entry) -> SafeString:
         place,
         side,
         description,
-        _themes(list(entry.themes.all())),
+        _themes(themes_of(entry.theme_ids)),
     )

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reference', '0003_commune_postcodes'),
-        ('surveys', '0007_question_kinds_grid_ranking_bounds'),
+        ("reference", "0003_commune_postcodes"),
+        ("surveys", "0007_question_kinds_grid_ranking_bounds"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='answer',
-            index=models.Index(condition=models.Q(('number__isnull', False)), fields=['question'], include=('response', 'number'), name='answer_question_number'),
+            model_name="answer",
+            index=models.Index(
+                condition=models.Q(("number__isnull", False)),
+                fields=["question"],
+                include=("response", "number"),
+                name="answer_question_number",
+            ),
         ),
     ]
