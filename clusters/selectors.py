@@ -31,6 +31,7 @@ from clusters.models import (
 )
 from core.search import Unaccented, clean_query, plain
 from reference.models import Theme, other_side
+from reference.selectors import themes_of
 
 EARTH_RADIUS_KM = 6371.0
 # What a list of entries never shows: fetched, they cost time to read and to build.
@@ -59,7 +60,7 @@ def entry_for_public(*, category: str, slug: str, user=None) -> DirectoryEntry:
         .select_related("commune", "department__region", "epci")
         .defer("search_vector")
     )
-    entry = queryset.prefetch_related("themes", "departments").first()
+    entry = queryset.prefetch_related("departments").first()
     if entry is None:
         raise Http404
     if entry.published or _may_see_unpublished_entry(user, entry):
@@ -105,7 +106,6 @@ def practice_for_public(*, slug: str, user=None) -> Practice:
         Practice.objects.filter(slug=slug)
         .select_related("proposer")
         .prefetch_related(
-            "themes",
             "funding_measures",
             "links",
             Prefetch(
@@ -222,7 +222,7 @@ def potential_partners(entry: DirectoryEntry, limit: int = 5) -> list[PotentialP
     """Published entries across the rural–urban divide that share themes with ``entry``
     and do not work with it yet: most themes in common first, then the nearest."""
     sides = other_side(entry.setting)
-    theme_ids = [theme.pk for theme in entry.themes.all()]
+    theme_ids = entry.theme_ids or []
     if not sides or not theme_ids:
         return []
     already = PracticePartner.objects.filter(practice__partners__entry=entry).exclude(entry_id=None)
@@ -236,7 +236,7 @@ def potential_partners(entry: DirectoryEntry, limit: int = 5) -> list[PotentialP
         .exclude(pk=entry.pk)
         .exclude(pk__in=already.values("entry_id"))
         .annotate(common=common)
-        .values("pk", "common")
+        .values("pk", "common", "theme_ids")
     )
     if entry.has_point:
         # Ordering needs no trigonometry per row: a flat projection keeps the order of
@@ -253,19 +253,12 @@ def potential_partners(entry: DirectoryEntry, limit: int = 5) -> list[PotentialP
     entries = (
         DirectoryEntry.objects.select_related("commune")
         .defer(*CARD_DEFERRED)
-        .prefetch_related(
-            Prefetch(
-                "themes",
-                queryset=Theme.objects.filter(pk__in=theme_ids).order_by("position", "name"),
-                to_attr="shared_themes",
-            )
-        )
         .in_bulk([row["pk"] for row in ranked])
     )
     return [
         PotentialPartner(
             entry=entries[row["pk"]],
-            common_themes=entries[row["pk"]].shared_themes,
+            common_themes=themes_of(set(theme_ids) & set(row["theme_ids"])),
             distance_km=_kilometres(entry, entries[row["pk"]]),
         )
         for row in ranked

@@ -111,6 +111,14 @@ def _links_changed(sender, instance, action, reverse, pk_set, model, **kwargs) -
         # The rows' own copy of their themes' ids.
         if not reverse:
             theme_ids_refresh(tagged, [instance.pk])
+            # The instance in hand too: what is read from it next (its potential partners,
+            # its page) sees its new themes.
+            owner = f"{tagged._meta.model_name}_id"
+            instance.theme_ids = sorted(
+                tagged.themes.through.objects.filter(**{owner: instance.pk}).values_list(
+                    "theme_id", flat=True
+                )
+            )
         elif action != "post_clear":
             theme_ids_refresh(tagged, pk_set or [])
         else:

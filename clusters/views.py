@@ -19,6 +19,7 @@ from core.pagecache import public_page
 from core.pagination import bounded_page, ranked_page
 from core.ratelimits import check_rate, limit_posts
 from core.text import render_markdown, render_plain
+from reference.selectors import themes_of
 
 PAGE_SIZE = 20
 
@@ -151,6 +152,7 @@ class EntryDetailView(TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "entry": entry,
+            "themes": themes_of(entry.theme_ids),
             "description": render_plain(entry.description),
             "practices": practices,
             "practice_total": practice_total,
@@ -171,6 +173,7 @@ class PracticeDetailView(TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "practice": practice,
+            "themes": themes_of(practice.theme_ids),
             "partners": partners,
             "body": render_markdown(practice.body),
             "geojson": selectors.practice_geojson(practice),

@@ -130,7 +130,7 @@ def test_list_and_detail_run_a_fixed_number_of_queries(
     # The count, the page, the partners of its practices (themes: from the kept ones).
     with django_assert_num_queries(3) as list_queries:
         client.get(URL)
-    with django_assert_num_queries(5) as detail_queries:
+    with django_assert_num_queries(4) as detail_queries:
         client.get(directory["wood"].get_absolute_url())
     for number in range(25):
         partner = make_entry(
