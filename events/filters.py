@@ -3,10 +3,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import FrozenChoices
 from core.search import clean_query, search_query
 from events.models import Event, Registration, Status
-from reference.models import Theme
-from reference.selectors import place_choices
+from reference.selectors import place_choices, themes
 
 
 class EventFilter(django_filters.FilterSet):
@@ -20,12 +20,8 @@ class EventFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         distinct=False,
     )
-    theme = django_filters.ModelChoiceFilter(
-        field_name="themes",
-        to_field_name="slug",
-        queryset=Theme.objects.all(),
-        label=_("Thème"),
-        empty_label=_("Tous les thèmes"),
+    theme = django_filters.ChoiceFilter(
+        label=_("Thème"), empty_label=_("Tous les thèmes"), method="filter_theme"
     )
     region = django_filters.ChoiceFilter(
         field_name="region__code", label=_("Région"), empty_label=_("Toutes les régions")
@@ -35,6 +31,10 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         fields = []
 
+    def filter_theme(self, queryset, name: str, value: str):
+        chosen = [theme.pk for theme in themes() if theme.slug == value]
+        return queryset.filter(themes__in=chosen)
+
     def search(self, queryset, name: str, value: str):
         text = clean_query(value)
         return queryset.filter(search_vector=search_query(text)) if text else queryset
@@ -43,6 +43,10 @@ class EventFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         regions, _departments = place_choices()
         self.filters["region"].extra["choices"] = regions
+        # Among the themes the process keeps: no query to list them or to read the chosen one.
+        self.filters["theme"].extra["choices"] = FrozenChoices(
+            (theme.slug, theme.name) for theme in themes()
+        )
         self.form.fields["q"].widget = forms.TextInput(
             attrs={"type": "search", "class": "form-control"}
         )

@@ -31,8 +31,8 @@ def agenda_filter(data: QueryDict | None) -> EventFilter:
 
 
 def agenda_events(queryset: QuerySet) -> QuerySet:
-    """Events as the agenda lists them: place, themes, their number of workshops and
-    their seats left."""
+    """Events as the agenda lists them: place and their number of workshops
+    (``agenda_lists(..., seats=True)`` adds the seats left of those to come)."""
     workshops = (
         Workshop.objects.filter(event=OuterRef("pk"))
         .order_by()
@@ -40,10 +40,8 @@ def agenda_events(queryset: QuerySet) -> QuerySet:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return with_seats_left(
-        queryset.select_related("commune", "region")
-        .prefetch_related("themes")
-        .annotate(workshop_count=Coalesce(Subquery(workshops), 0))
+    return queryset.select_related("commune", "region").annotate(
+        workshop_count=Coalesce(Subquery(workshops), 0)
     )
 
 
@@ -122,12 +120,14 @@ def event_for_staff(*, slug: str) -> Event:
 PAST_SHOWN = 30
 
 
-def agenda_lists(events: QuerySet) -> tuple[list[Event], list[Event]]:
+def agenda_lists(events: QuerySet, *, seats: bool = False) -> tuple[list[Event], list[Event]]:
     """What the agenda shows of ``events``: every one to come, soonest first, and the
-    latest past ones. The page and its iCalendar feed list the same."""
+    latest past ones. The page and its iCalendar feed list the same. ``seats``: those to
+    come with their seats left (the past ones have none to offer)."""
     now = timezone.now()
+    upcoming = events.filter(ends_at__gte=now).order_by("starts_at", "pk")
     return (
-        list(events.filter(ends_at__gte=now).order_by("starts_at", "pk")),
+        list(with_seats_left(upcoming) if seats else upcoming),
         list(events.filter(ends_at__lt=now).order_by("-starts_at", "pk")[:PAST_SHOWN]),
     )
 

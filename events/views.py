@@ -40,7 +40,7 @@ class AgendaView(TemplateView):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         filterset = selectors.agenda_filter(request.GET)
-        upcoming, past = selectors.agenda_lists(selectors.agenda_events(filterset.qs))
+        upcoming, past = selectors.agenda_lists(selectors.agenda_events(filterset.qs), seats=True)
         context = self.get_context_data(
             filter=filterset, upcoming=upcoming, past=past, query=request.GET.urlencode()
         )

@@ -16,6 +16,7 @@ from core.pagecache import versions_tag
 from events.models import Event, Proposal, Registration
 from interclusters.models import SavedSearch
 from mementos.models import Memento, MonographReview
+from reference import selectors as reference_selectors
 from reference.models import Theme
 from surveys.models import Response as SurveyResponse
 
@@ -50,8 +51,7 @@ def latest_practices(limit: int = 3):
     return list(
         Practice.objects.published()
         .defer("search_vector", "body")
-        .order_by("-published_at", "-pk")
-        .prefetch_related("themes")[:limit]
+        .order_by("-published_at", "-pk")[:limit]
     )
 
 
@@ -65,8 +65,7 @@ def latest_mementos(limit: int = 2):
 
 
 def themes_for_home():
-
-    return list(Theme.objects.only("pk", "slug", "name"))
+    return reference_selectors.themes()
 
 
 def demo_data_loaded() -> bool:

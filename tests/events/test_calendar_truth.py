@@ -183,3 +183,20 @@ def test_the_welcome_desk_refuses_junk(staff_client, db):
     assert staff_client.post(url, {"registration": "9" * 30, "present": "1"}).status_code == 404
     assert staff_client.get(f"{url}?statut=lunaire").status_code == 400
     assert Registration.objects.count() == 0
+
+
+def test_the_agenda_filters_by_a_kept_theme_and_refuses_an_unknown_one(client, db):
+    from reference.models import Theme
+
+    tagged = make_event("Journée forêt", workshops=(("Atelier scierie", 2),))
+    tagged.themes.add(Theme.objects.get(slug="bois-foret"))
+    make_event("Journée mobilité")
+    page = client.get("/agenda/?theme=bois-foret")
+    assert [e.title for e in page.context["upcoming"]] == ["Journée forêt"]
+    assert page.context["upcoming"][0].seats_left == 2  # those to come show their seats
+    html = page.content.decode()
+    assert '<option value="bois-foret" selected>' in html
+    refused = client.get("/agenda/?theme=nulle-part&q=journ%C3%A9e")
+    assert refused.status_code == 400
+    assert "nulle-part" in refused.content.decode()
+    assert 'value="journée"' in refused.content.decode()  # what was typed stays
