@@ -193,6 +193,13 @@ class DirectoryEntry(ChoiceLabels, models.Model):
             ),
             models.Index(fields=["published", "-updated_at"], name="entry_pub_updated"),
             models.Index(fields=["published", "name"], name="entry_pub_name"),
+            # One category in name order: the directory's structures or territories, and the
+            # site search's first matches of each (it walked past the other category's).
+            models.Index(
+                fields=["category", "name", "id"],
+                condition=models.Q(published=True),
+                name="entry_pub_category_name",
+            ),
             models.Index(fields=["published", "-published_at"], name="entry_pub_published_at"),
         ]
 
