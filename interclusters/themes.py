@@ -113,25 +113,35 @@ def theme_thread(theme: Theme) -> ThemeThread:
     past_workshops = list(
         held.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:SHOWN_PAST_WORKSHOPS]
     )
-    mementos = list(Memento.objects.published().filter(themes=theme).order_by("number").distinct())
-    monographs = list(
-        Monograph.objects.filter(memento__status=Memento.Status.PUBLISHED)
-        .filter(Q(memento__themes=theme) | Q(practices__themes=theme))
-        .select_related("memento", "entry")
-        .distinct()
-        .order_by("memento__number", "position")
+    mementos = list(
+        Memento.objects.published()
+        .filter(pk__in=Memento.themes.through.objects.filter(theme=theme).values("memento_id"))
+        .defer("search_vector")
+        .order_by("number")
     )
-    # The latest few walk the publication-date index and stop early; the totals are
-    # counted on the theme links alone.
+    # By their memento's themes or their practices' (no DISTINCT over whole rows: planning
+    # it cost more than running it).
+    about = Monograph.objects.filter(
+        Q(memento__themes=theme) | Q(practices__theme_ids__contains=[theme.pk])
+    ).values("pk")
+    monographs = list(
+        Monograph.objects.filter(memento__status=Memento.Status.PUBLISHED, pk__in=about)
+        .select_related("memento", "entry")
+        .defer("search_vector", "memento__search_vector", "entry__search_vector",
+               "entry__description")
+        .order_by("memento__number", "position")
+    )  # fmt: skip
+    # The latest few walk the publication-date index and stop early, reading the rows'
+    # copy of their theme ids; the totals are kept (clusters.ThemeTotal).
     practices = list(
         Practice.objects.published()
-        .filter(themes=theme)
+        .filter(theme_ids__contains=[theme.pk])
         .only("pk", "title", "slug", "summary", "kind", "published_at")
         .order_by("-published_at", "-pk")[:SHOWN_PRACTICES]
     )
     entries = list(
         DirectoryEntry.objects.published()
-        .filter(themes=theme)
+        .filter(theme_ids__contains=[theme.pk])
         .select_related("commune")
         .only("pk", "name", "slug", "category", "kind", "setting", "commune__name")
         .order_by("-published_practice_count", "name")[:SHOWN_ENTRIES]

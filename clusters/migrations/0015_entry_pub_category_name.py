@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clusters', '0014_entry_themes_gin'),
-        ('reference', '0003_commune_postcodes'),
+        ("clusters", "0014_entry_themes_gin"),
+        ("reference", "0003_commune_postcodes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='directoryentry',
-            index=models.Index(condition=models.Q(('published', True)), fields=['category', 'name', 'id'], name='entry_pub_category_name'),
+            model_name="directoryentry",
+            index=models.Index(
+                condition=models.Q(("published", True)),
+                fields=["category", "name", "id"],
+                name="entry_pub_category_name",
+            ),
         ),
     ]
