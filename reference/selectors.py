@@ -32,19 +32,23 @@ def _place_choices() -> tuple[list, list]:
 # The themes and the FEADER measures show on every list page (filters, cards): each
 # process keeps them, with the content versions they were read under. Any change to the
 # reference data bumps every version (core.pagecache), so another process reads them
-# again within a second of the change; this process forgets them at once.
+# again within CONTENT_VERSIONS_SECONDS of the change; this process forgets them at once.
+# The rows stay in this module (a cards' page asks for them twenty times: unpickling them
+# from the local cache each time cost a third of a card); the local cache holds only the
+# versions they were read under, so that clearing it (as the tests do) forgets them too.
 KEPT_KEY = "reference:kept:"
 KEPT_SECONDS = 60 * 60
+_kept_rows: dict[str, tuple[str, tuple]] = {}
 
 
 def _kept(model) -> tuple:
-    key = KEPT_KEY + model._meta.model_name
+    name = model._meta.model_name
     tag = versions_tag(KINDS)
-    kept = caches["local"].get(key)
-    if kept is None or kept[0] != tag:
-        kept = (tag, tuple(model.objects.all()))
-        caches["local"].set(key, kept, KEPT_SECONDS)
-    return kept[1]
+    held = _kept_rows.get(name)
+    if held is None or held[0] != tag or caches["local"].get(KEPT_KEY + name) != tag:
+        held = _kept_rows[name] = (tag, tuple(model.objects.all()))
+        caches["local"].set(KEPT_KEY + name, tag, KEPT_SECONDS)
+    return held[1]
 
 
 def forget_kept(sender, **kwargs) -> None:
