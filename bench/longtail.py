@@ -365,6 +365,21 @@ def load(args, sequence: list[str], env: dict) -> list[dict]:
     return rows
 
 
+def machine_speed() -> float:
+    """Milliseconds for a fixed pure-Python loop (3 million additions), median of three:
+    this machine's speed varies by a factor of two or three within a day, and the fresh
+    renders with it. About 150 ms on a quiet hour of the development machine."""
+    import time
+
+    times = []
+    for _ in range(3):
+        start, total = time.perf_counter(), 0
+        for step in range(3_000_000):
+            total += step
+        times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times), 1)
+
+
 def main(args) -> None:
     from bench.run import ENV, django_setup, ensure_scale_data
 
@@ -377,7 +392,15 @@ def main(args) -> None:
         f"Fresh renders in this process ({args.per_kind} distinct URLs per page kind):",
         flush=True,
     )
+    speed = machine_speed()
+    print(f"Machine speed before the renders: {speed} ms for the reference loop", flush=True)
     renders = fresh_renders(urls, args.per_kind)
+    speed_after = machine_speed()
+    print(
+        f"Machine speed after the renders: {speed_after} ms (about 150 ms on a quiet hour; "
+        "compare fresh medians only at a similar speed)",
+        flush=True,
+    )
     if args.fresh_only:
         return
     print(
@@ -414,7 +437,13 @@ def main(args) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     (OUTPUT / "long_tail.json").write_text(
         json.dumps(
-            {"settings": vars(args), "renders": renders, "load": loads, "checks": checks},
+            {
+                "settings": vars(args),
+                "machine_speed_ms": [speed, speed_after],
+                "renders": renders,
+                "load": loads,
+                "checks": checks,
+            },
             indent=2,
             default=str,
         )
