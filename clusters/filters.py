@@ -85,6 +85,9 @@ class PlaceFilter(django_filters.Filter):
         return qs
 
 
+# Each FilterSet's form class, with the reference data it was built from (get_form_class).
+_FORM_CLASSES: dict[type, tuple[tuple, type]] = {}
+
 RADIUS_CHOICES = [(str(km), f"{km} km") for km in (5, 10, 20, 50, 100)]
 
 
@@ -127,13 +130,34 @@ class SearchFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.search_outcome: SearchOutcome | None = None
-        regions, departments = place_choices()
+
+    def get_form_class(self):
+        """The form class, built once per process for the reference data it lists (the
+        themes and measures kept, the regions and departments): django-filter builds a
+        new class, with every field and its choices, for each request otherwise."""
+        sources = (themes(), funding_measures(), place_choices())
+        held = _FORM_CLASSES.get(type(self))
+        if (
+            held is not None
+            and held[0][0] is sources[0]  # the kept rows: the very same (reloaded on change)
+            and held[0][1] is sources[1]
+            and held[0][2] == sources[2]  # plain data: equal is the same
+        ):
+            return held[1]
+        regions, departments = sources[2]
         if "region" in self.filters:
             self.filters["region"].extra["choices"] = FrozenChoices(regions)
         if "departement" in self.filters:
             self.filters["departement"].extra["choices"] = FrozenChoices(departments)
-        for field in self.form.fields.values():
+        form_class = super().get_form_class()
+        for field in form_class.base_fields.values():
             field.widget.attrs.setdefault("class", _css_class(field.widget))
+        self.prepare_fields(form_class.base_fields)
+        _FORM_CLASSES[type(self)] = (sources, form_class)
+        return form_class
+
+    def prepare_fields(self, fields: dict) -> None:
+        """Adjust the form's fields once, when its class is built."""
 
     def filter_nothing(self, queryset, name, value):
         return queryset
@@ -417,10 +441,9 @@ class PracticeFilter(SearchFilterSet):
         model = Practice
         fields = []
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def prepare_fields(self, fields: dict) -> None:
         for name in ("annee_min", "annee_max"):
-            field = self.form.fields[name]
+            field = fields[name]
             field.validators = [
                 *field.validators,
                 MinValueValidator(FIRST_YEAR),
