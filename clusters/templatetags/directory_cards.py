@@ -111,3 +111,24 @@ def entry_card(entry) -> SafeString:
         description,
         _themes(themes_of(entry.theme_ids)),
     )
+
+
+@register.simple_tag
+def map_list_item(entry) -> SafeString:
+    """One line of the list below the map: the entry, its kind, setting, commune and,
+    around a commune, its distance."""
+    details = [str(entry.get_kind_display())]
+    if entry.setting:
+        details.append(str(entry.get_setting_display()))
+    if entry.commune_id:
+        details.append(entry.commune.name)
+    distance = getattr(entry, "distance_km", None)
+    if distance is not None and distance >= 0.5:
+        details.append(gettext("à %(km)s km") % {"km": f"{distance:.0f}"})
+    return format_html(
+        '<li class="py-1 border-bottom"><a href="{}">{}</a> <span class="small text-muted">'
+        "{}</span></li>",
+        entry.get_absolute_url(),
+        entry.name,
+        " · ".join(details),
+    )
