@@ -504,6 +504,17 @@ class Practice(ChoiceLabels, models.Model):
             GinIndex(fields=["theme_ids"], name="practice_themes_gin"),
             GinIndex(OpClass(Unaccented("title"), name="gin_trgm_ops"), name="practice_title_trgm"),
             models.Index(fields=["state", "-published_at"], name="practice_state_published"),
+            # The public list in its default order, with what its filters read: a filter
+            # walks this index alone (no row read) down to a deep page.
+            models.Index(
+                fields=["-published_at", "id"],
+                include=[
+                    "theme_ids", "region_codes", "department_codes", "rural_urban",
+                    "status", "kind", "lead_kind",
+                ],
+                condition=models.Q(state="published"),
+                name="practice_pub_recent_cover",
+            ),  # fmt: skip
             models.Index(fields=["state", "-updated_at"], name="practice_state_updated"),
             models.Index(fields=["state", "kind"], name="practice_state_kind"),
             models.Index(fields=["state", "status"], name="practice_state_status"),

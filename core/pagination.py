@@ -4,13 +4,15 @@ Counting every match of a broad filter over 100,000 practices costs more than re
 the page. A list counts its rows up to a bound (``COUNT_BOUND``, or further when the
 page asked for lies beyond it) and says « plus de 1 000 » past it; a search ranks only
 its most recent matches (``core.search.RANKED_CANDIDATES``) and counts them with the
-same query (COUNT(*) OVER ())."""
+same query (COUNT(*) OVER ()). A deep page finds its rows' ids before reading them."""
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
 MAX_PAGE = 100_000  # beyond, a page number is junk: the last page is shown
 COUNT_BOUND = 1000
+# From this row on, a page reads the ids it shows before the rows (see ``_deep_rows``).
+DEFERRED_JOIN_OFFSET = 200
 
 
 def _page_number(raw) -> int:
@@ -52,8 +54,23 @@ def bounded_page(queryset: QuerySet, raw_number, per_page: int, bound: int | Non
     paginator.count = min(counted, limit)
     more = counted > limit
     number = min(number, paginator.num_pages)
-    rows = list(queryset[(number - 1) * per_page : number * per_page]) if counted else []
+    start = (number - 1) * per_page
+    if not counted:
+        rows = []
+    elif start >= DEFERRED_JOIN_OFFSET:
+        rows = _deep_rows(queryset, start, per_page)
+    else:
+        rows = list(queryset[start : start + per_page])
     return _page(rows, number, paginator, more)
+
+
+def _deep_rows(queryset: QuerySet, start: int, per_page: int) -> list:
+    """A deep page in two steps: the ids of its rows first, walked past the earlier ones
+    in an index without reading them (``clusters.Practice``'s covering index), then those
+    rows whole, back in the same order."""
+    ids = list(queryset.values_list("pk", flat=True)[start : start + per_page])
+    found = {row.pk: row for row in queryset.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def ranked_page(queryset: QuerySet, raw_number, per_page: int, bound: int | None = None):

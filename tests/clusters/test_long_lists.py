@@ -78,3 +78,34 @@ def test_a_page_past_the_ranked_matches_shows_the_last_ranked_page(
     assert not set(shown) & set(ranked)
     assert set(shown + ranked) == {f"Scierie partagée {n}" for n in (4, 5, 6, 7)}
     assert not page.context["page_obj"].has_next()
+
+
+@pytest.mark.parametrize("order", ["", "&tri=titre", "&tri=annee"])
+def test_a_deep_page_shows_the_same_rows_in_the_same_order(
+    client, eight_practices, monkeypatch, django_assert_num_queries, order
+):
+    # Deep pages read their rows' ids first, then the rows: what they show is exactly
+    # what a plain slice of the list would show, whatever the order asked for, for one
+    # query more.
+    monkeypatch.setattr("clusters.views.PAGE_SIZE", 2)
+
+    def titles(number):
+        return [p.title for p in client.get(f"/pratiques/?page={number}{order}").context["results"]]
+
+    shallow = [title for number in (1, 2, 3, 4) for title in titles(number)]
+    assert len(set(shallow)) == 8
+    monkeypatch.setattr(pagination, "DEFERRED_JOIN_OFFSET", 2)
+    assert [title for number in (1, 2, 3, 4) for title in titles(number)] == shallow
+    with django_assert_num_queries(4):  # count, ids, rows, partners
+        titles(4)
+
+
+def test_a_deep_page_of_the_directory_keeps_its_cards_whole(client, monkeypatch):
+    for n in range(6):
+        make_entry(f"Cluster Bois {n}", description="Filière bois et forêt.")
+    monkeypatch.setattr("clusters.views.PAGE_SIZE", 2)
+    monkeypatch.setattr(pagination, "DEFERRED_JOIN_OFFSET", 2)
+    page = client.get("/annuaire/?tri=nom&page=3")
+    body = page.content.decode()
+    assert [e.name for e in page.context["results"]] == ["Cluster Bois 4", "Cluster Bois 5"]
+    assert "Filière bois et forêt." in body
