@@ -509,8 +509,13 @@ class Practice(ChoiceLabels, models.Model):
             models.Index(
                 fields=["-published_at", "id"],
                 include=[
-                    "theme_ids", "region_codes", "department_codes", "rural_urban",
-                    "status", "kind", "lead_kind",
+                    "theme_ids",
+                    "region_codes",
+                    "department_codes",
+                    "rural_urban",
+                    "status",
+                    "kind",
+                    "lead_kind",
                 ],
                 condition=models.Q(state="published"),
                 name="practice_pub_recent_cover",
