@@ -4,7 +4,9 @@ Django renders each option of a widget through a template; the directory's filte
 some 150 options on every list page, which made rendering them the bulk of the page's
 time. These tags write the same markup (labels, ids, checked and selected states) from
 Python; ``input_widget`` does the same for the plain inputs (text, number, checkbox,
-hidden), which Django renders through two templates each.
+hidden), which Django renders through two templates each; ``filter_field`` writes a whole
+field (its label or legend, the widget, help text and errors) where an included template
+cost a third of a millisecond per field, a dozen times per list page.
 """
 
 from functools import lru_cache
@@ -13,7 +15,7 @@ from django import template
 from django.forms import BoundField, CheckboxInput
 from django.forms.widgets import Input
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
@@ -140,3 +142,54 @@ def input_widget(field: BoundField):
         )
     parts.append(">")
     return mark_safe("".join(parts))  # noqa: S308 (each part escaped by format_html)
+
+
+def _errors(field: BoundField, *, with_id: bool = False) -> str:
+    return "".join(
+        format_html(
+            '<p class="invalid-feedback d-block" id="{}_error">{}</p>', field.auto_id, error
+        )
+        if with_id
+        else format_html('<p class="invalid-feedback d-block">{}</p>', error)
+        for error in field.errors
+    )
+
+
+@register.simple_tag
+def filter_field(field: BoundField, legend_hidden: bool = False) -> SafeString:
+    """One field of a filter form: a group of checkboxes in a fieldset with its legend
+    (``legend_hidden`` where a heading above already names it), a checkbox beside its
+    label, any other widget under its label with its help text; errors below each."""
+    widget = field.widget_type
+    if widget == "checkboxselectmultiple":
+        return format_html(
+            '<fieldset class="mb-3 filter-group"><legend class="form-label fs-6{}">{}</legend>'
+            "{}{}</fieldset>",
+            " visually-hidden" if legend_hidden else "",
+            field.label,
+            checkbox_list(field),
+            mark_safe(_errors(field, with_id=True)),  # noqa: S308 (escaped by format_html)
+        )
+    if widget == "checkbox":
+        return format_html(
+            '<div class="form-check mb-3">{}<label class="form-check-label" for="{}">{}</label>'
+            "{}</div>",
+            input_widget(field),
+            field.id_for_label,
+            field.label,
+            mark_safe(_errors(field)),  # noqa: S308 (escaped by format_html)
+        )
+    control = (
+        select_widget(field) if widget in ("select", "selectmultiple") else input_widget(field)
+    )
+    help_text = (
+        format_html('<div class="form-text">{}</div>', field.help_text) if field.help_text else ""
+    )
+    return format_html(
+        '<div class="mb-3"><label class="form-label" for="{}">{}</label>{}{}{}</div>',
+        field.id_for_label,
+        field.label,
+        control,
+        help_text,
+        mark_safe(_errors(field)),  # noqa: S308 (escaped by format_html)
+    )

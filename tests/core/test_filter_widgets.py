@@ -1,10 +1,14 @@
 """The filter forms' inputs written from Python are exactly those Django would write."""
 
+import re
+
 import pytest
 from django.http import QueryDict
+from django.template import Context, Template
+from django.utils import translation
 
 from clusters.filters import DirectoryFilter, PracticeFilter
-from core.templatetags.filter_widgets import PLAIN_INPUTS, input_widget
+from core.templatetags.filter_widgets import PLAIN_INPUTS, filter_field, input_widget
 from events.filters import EventFilter
 
 FILTERS = [DirectoryFilter, PracticeFilter, EventFilter]
@@ -35,3 +39,61 @@ def test_plain_inputs_match_django(filterset_class, query, themes):
 def test_other_widgets_are_left_to_django(themes):
     form = PracticeFilter(None, queryset=PracticeFilter._meta.model.objects.none()).form
     assert str(input_widget(form["theme"])) == str(form["theme"])
+
+
+# What the filter forms' fields were written with before ``filter_field``: its markup is
+# the reference the tag must keep (the same elements, attributes, texts and order).
+FIELD_TEMPLATE = """{% load i18n filter_widgets %}{% with widget=field.widget_type %}
+{% if widget == "checkboxselectmultiple" %}
+<fieldset class="mb-3 filter-group">
+  <legend class="form-label fs-6{% if legend_hidden %} visually-hidden{% endif %}">{{ field.label }}</legend>
+  {% checkbox_list field %}
+  {% for error in field.errors %}<p class="invalid-feedback d-block" id="{{ field.auto_id }}_error">{{ error }}</p>{% endfor %}
+</fieldset>
+{% elif widget == "checkbox" %}
+<div class="form-check mb-3">
+  {% input_widget field %}
+  <label class="form-check-label" for="{{ field.id_for_label }}">{{ field.label }}</label>
+  {% for error in field.errors %}<p class="invalid-feedback d-block">{{ error }}</p>{% endfor %}
+</div>
+{% else %}
+<div class="mb-3">
+  <label class="form-label" for="{{ field.id_for_label }}">{{ field.label }}</label>
+  {% if widget == "select" or widget == "selectmultiple" %}{% select_widget field %}{% else %}{% input_widget field %}{% endif %}
+  {% if field.help_text %}<div class="form-text">{{ field.help_text }}</div>{% endif %}
+  {% for error in field.errors %}<p class="invalid-feedback d-block">{{ error }}</p>{% endfor %}
+</div>
+{% endif %}
+{% endwith %}"""
+
+
+def _tight(html: str) -> str:
+    return re.sub(r">\s+<", "><", str(html)).strip()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("filterset_class", [DirectoryFilter, PracticeFilter])
+@pytest.mark.parametrize(
+    "query",
+    [*QUERIES, "theme=bois-foret&theme=nope&region=84&departement=zz&type=cluster&tri=x"],
+)
+@pytest.mark.parametrize("legend_hidden", [False, True])
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_filter_fields_match_their_template(
+    filterset_class, query, legend_hidden, language, themes
+):
+    reference = Template(FIELD_TEMPLATE)
+    with translation.override(language):
+        filterset = filterset_class(
+            QueryDict(query) or None, queryset=filterset_class._meta.model.objects.none()
+        )
+        form = filterset.form
+        if query:
+            form.is_valid()
+        kinds = set()
+        for field in form:
+            kinds.add(field.widget_type)
+            expected = reference.render(Context({"field": field, "legend_hidden": legend_hidden}))
+            assert _tight(filter_field(field, legend_hidden=legend_hidden)) == _tight(expected)
+    # Every kind of field the template knew is covered.
+    assert {"checkboxselectmultiple", "checkbox", "select"} <= kinds
