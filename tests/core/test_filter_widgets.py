@@ -64,7 +64,7 @@ FIELD_TEMPLATE = """{% load i18n filter_widgets %}{% with widget=field.widget_ty
   {% for error in field.errors %}<p class="invalid-feedback d-block">{{ error }}</p>{% endfor %}
 </div>
 {% endif %}
-{% endwith %}"""
+{% endwith %}"""  # noqa: E501 (the template as it was)
 
 
 def _tight(html: str) -> str:
