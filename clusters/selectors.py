@@ -34,6 +34,18 @@ from reference.selectors import themes_of
 EARTH_RADIUS_KM = 6371.0
 # What a list of entries never shows: fetched, they cost time to read and to build.
 CARD_DEFERRED = ("description", "search_vector", "theme_ids")
+# What the cards of the lists read (``clusters.templatetags.directory_cards``), and the
+# columns of their orders: the long texts of a practice (results, funding, pitfalls…)
+# and the contacts of an entry stay in the database.
+PRACTICE_CARD_FIELDS = (
+    "title", "slug", "summary", "kind", "status", "start_year", "end_year", "rural_urban",
+    "theme_ids", "published_at",
+)  # fmt: skip
+ENTRY_CARD_FIELDS = (
+    "category", "kind", "name", "acronym", "slug", "description", "setting", "theme_ids",
+    "published_practice_count", "latitude", "longitude", "published_at", "updated_at",
+    "commune", "department",
+)  # fmt: skip
 MAP_MAX_ENTRIES = 5000
 MAP_MAX_LINKS = 1500
 DETAIL_MAX_PRACTICES = 20

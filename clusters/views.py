@@ -119,7 +119,7 @@ class DirectoryView(FilteredListView):
     filter_selector = staticmethod(selectors.directory_filter)
 
     def decorate(self, rows):
-        return rows.defer("search_vector").select_related("commune", "department")
+        return rows.only(*selectors.ENTRY_CARD_FIELDS).select_related("commune", "department")
 
 
 @public_page(kinds=("directory",))
@@ -130,7 +130,7 @@ class PracticeListView(FilteredListView):
     filter_selector = staticmethod(selectors.practice_filter)
 
     def decorate(self, rows):
-        return rows.defer("search_vector", "body")
+        return rows.only(*selectors.PRACTICE_CARD_FIELDS)
 
     def decorate_page(self, rows: list) -> None:
         selectors.attach_card_partners(rows)
