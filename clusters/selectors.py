@@ -32,8 +32,6 @@ from reference.models import Theme, other_side
 from reference.selectors import themes_of
 
 EARTH_RADIUS_KM = 6371.0
-# What a list of entries never shows: fetched, they cost time to read and to build.
-CARD_DEFERRED = ("description", "search_vector", "theme_ids")
 # What the cards of the lists read (``clusters.templatetags.directory_cards``), and the
 # columns of their orders: the long texts of a practice (results, funding, pitfalls…)
 # and the contacts of an entry stay in the database.
@@ -41,6 +39,8 @@ PRACTICE_CARD_FIELDS = (
     "title", "slug", "summary", "kind", "status", "start_year", "end_year", "rural_urban",
     "theme_ids", "published_at",
 )  # fmt: skip
+# What an entry page shows of its partners and potential partners.
+PARTNER_FIELDS = ("name", "slug", "category", "kind", "setting")
 ENTRY_CARD_FIELDS = (
     "category", "kind", "name", "acronym", "slug", "description", "setting", "theme_ids",
     "published_practice_count", "latitude", "longitude", "published_at", "updated_at",
@@ -178,6 +178,8 @@ def entry_practices(entry: DirectoryEntry) -> tuple[list[PracticePartner], int]:
     rows = PracticePartner.objects.filter(
         entry=entry, practice__state=Practice.State.PUBLISHED
     ).select_related("practice")
+    # The page shows each one's role, title and summary: not the practices' long texts.
+    rows = rows.only("role", "entry_id", "practice__title", "practice__slug", "practice__summary")
     shown = list(
         rows.order_by("role", "-practice__published_at", "practice_id")[:DETAIL_MAX_PRACTICES]
     )
@@ -194,8 +196,7 @@ def entry_partners(entry: DirectoryEntry, limit: int = 12) -> list[DirectoryEntr
         .filter(partnerships__practice_id__in=practice_ids)
         .exclude(pk=entry.pk)
         .annotate(shared=Count("partnerships__practice", distinct=True))
-        .select_related("commune")
-        .defer(*CARD_DEFERRED)
+        .only(*PARTNER_FIELDS)
         .order_by("-shared", "name")[:limit]
     )
 
@@ -274,10 +275,8 @@ def potential_partners(entry: DirectoryEntry, limit: int = 5) -> list[PotentialP
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         ranked = cursor.fetchall()
-    entries = (
-        DirectoryEntry.objects.select_related("commune")
-        .defer(*CARD_DEFERRED)
-        .in_bulk([pk for pk, _themes in ranked])
+    entries = DirectoryEntry.objects.only(*PARTNER_FIELDS, "latitude", "longitude").in_bulk(
+        [pk for pk, _themes in ranked]
     )
     return [
         PotentialPartner(
