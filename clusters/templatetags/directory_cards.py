@@ -8,6 +8,7 @@ from the row's copy of its theme ids and the themes this process keeps: no query
 """
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template.defaultfilters import truncatewords
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -131,4 +132,65 @@ def map_list_item(entry) -> SafeString:
         entry.get_absolute_url(),
         entry.name,
         " · ".join(details),
+    )
+
+
+# --- The lists of a structure's or territory's page -----------------------------------
+
+
+@register.simple_tag
+def entry_practice_item(row) -> SafeString:
+    """A practice the entry leads or joins (a ``PracticePartner`` with its practice):
+    its role, title and summary."""
+    practice = row.practice
+    return format_html(
+        '<li class="surface mb-2"><span class="tag {}">{}</span> '
+        '<a class="fw-semibold ms-1" href="{}">{}</a>'
+        '<p class="mb-0 small text-muted">{}</p></li>',
+        "tag-wheat" if row.role == "lead" else "",
+        capfirst(row.get_role_display()),
+        practice.get_absolute_url(),
+        practice.title,
+        truncatewords(practice.summary, 25),
+    )
+
+
+@register.simple_tag
+def entry_partner_item(partner) -> SafeString:
+    """An entry this one works with, and in how many practices (``shared``)."""
+    details = [str(partner.get_kind_display())]
+    if partner.setting:
+        details.append(str(partner.get_setting_display()))
+    details.append(
+        ngettext("%(counter)s pratique commune", "%(counter)s pratiques communes", partner.shared)
+        % {"counter": partner.shared}
+    )
+    return format_html(
+        '<li class="col-md-6"><div class="surface h-100 py-2"><a href="{}">{}</a>'
+        '<span class="small text-muted d-block">{}</span></div></li>',
+        partner.get_absolute_url(),
+        partner.name,
+        " · ".join(details),
+    )
+
+
+@register.simple_tag
+def potential_partner_item(suggestion) -> SafeString:
+    """A potential partner (``clusters.selectors.PotentialPartner``): its side of the
+    divide, the themes in common and, where both have a point, the distance."""
+    entry, themes = suggestion.entry, suggestion.common_themes
+    reason = ngettext(
+        "%(counter)s thème en commun :", "%(counter)s thèmes en commun :", len(themes)
+    ) % {"counter": len(themes)}
+    reason += " " + ", ".join(theme.name.lower() for theme in themes)
+    if suggestion.distance_km is not None:
+        reason += f" · {intcomma(suggestion.distance_km)} km"
+    return format_html(
+        '<li class="surface mb-2 py-2"><a class="fw-semibold" href="{}">{}</a> '
+        '<span class="tag tag-{} ms-1">{}</span><p class="mb-0 small">{}</p></li>',
+        entry.get_absolute_url(),
+        entry.name,
+        entry.setting,
+        capfirst(entry.get_setting_display()),
+        reason,
     )

@@ -1,5 +1,11 @@
 """Structure and territory pages: content, partners, potential partners, access, queries."""
 
+import re
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
 from clusters.models import Membership
 from clusters.selectors import potential_partners
 from tests.factories.clusters import make_entry, make_practice
@@ -113,3 +119,55 @@ def test_detail_queries_do_not_grow_with_practices(client, directory, django_ass
         response = client.get("/annuaire/structures/pole-bois-montagne/")
     assert len(response.context["practices"]) == 16
     assert len(few.captured_queries) <= 12
+
+
+# The page's three lists as its template wrote them before they were written from
+# Python (``clusters.templatetags.directory_cards``): the reference markup.
+OLD_LISTS = """{% load i18n humanize %}
+{% for row in practices %}
+<li class="surface mb-2">
+  <span class="tag {% if row.role == 'lead' %}tag-wheat{% endif %}">{{ row.get_role_display|capfirst }}</span>
+  <a class="fw-semibold ms-1" href="{{ row.practice.get_absolute_url }}">{{ row.practice.title }}</a>
+  <p class="mb-0 small text-muted">{{ row.practice.summary|truncatewords:25 }}</p>
+</li>
+{% endfor %}
+{% for partner in partners %}
+<li class="col-md-6"><div class="surface h-100 py-2">
+  <a href="{{ partner.get_absolute_url }}">{{ partner.name }}</a>
+  <span class="small text-muted d-block">{{ partner.get_kind_display }}{% if partner.setting %} · {{ partner.get_setting_display }}{% endif %} · {% blocktranslate count counter=partner.shared %}{{ counter }} pratique commune{% plural %}{{ counter }} pratiques communes{% endblocktranslate %}</span>
+</div></li>
+{% endfor %}
+{% for suggestion in potential_partners %}
+<li class="surface mb-2 py-2">
+  <a class="fw-semibold" href="{{ suggestion.entry.get_absolute_url }}">{{ suggestion.entry.name }}</a>
+  <span class="tag tag-{{ suggestion.entry.setting }} ms-1">{{ suggestion.entry.get_setting_display|capfirst }}</span>
+  <p class="mb-0 small">{% blocktranslate count counter=suggestion.common_themes|length %}{{ counter }} thème en commun :{% plural %}{{ counter }} thèmes en commun :{% endblocktranslate %} {% for theme in suggestion.common_themes %}{{ theme.name|lower }}{% if not forloop.last %}, {% endif %}{% endfor %}{% if suggestion.distance_km is not None %} · {{ suggestion.distance_km|intcomma }} km{% endif %}</p>
+</li>
+{% endfor %}"""  # noqa: E501 (the template as it was)
+
+NEW_LISTS = """{% load directory_cards %}
+{% for row in practices %}{% entry_practice_item row %}{% endfor %}
+{% for partner in partners %}{% entry_partner_item partner %}{% endfor %}
+{% for suggestion in potential_partners %}{% potential_partner_item suggestion %}{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_lists_of_an_entry_page_keep_their_markup(client, directory, places, themes, language):
+    make_entry(
+        "Institut forêt-énergie",
+        kind="research",
+        commune=places["lyon"],
+        setting="urban",
+        themes=[themes["bois-foret"], themes["energie-transition-ecologique"]],
+    )
+    page = client.get("/annuaire/structures/pole-bois-montagne/")
+    context = Context(
+        {key: page.context[key] for key in ("practices", "partners", "potential_partners")}
+    )
+    assert all(context[key] for key in ("practices", "partners", "potential_partners"))
+    with translation.override(language):
+        old, new = Template(OLD_LISTS).render(context), Template(NEW_LISTS).render(context)
+    assert re.sub(r">\s*<", "><", new).strip() == re.sub(r">\s*<", "><", old).strip()
+    # What a reader sees between a role and its title, a name and its side: a space.
+    assert "</span> <a" in new
+    assert "</a> <span" in new
