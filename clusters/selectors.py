@@ -212,16 +212,13 @@ def new_potential_partners(entry: DirectoryEntry, *, since, limit: int = 20) -> 
     """Entries published after ``since`` that would be potential partners of ``entry``:
     across the rural–urban divide, sharing a theme, not working with it yet."""
     sides = other_side(entry.setting)
-    theme_ids = [theme.pk for theme in entry.themes.all()]
+    theme_ids = entry.theme_ids or []
     if not sides or not theme_ids:
         return DirectoryEntry.objects.none()
     already = PracticePartner.objects.filter(practice__partners__entry=entry).exclude(entry_id=None)
-    matching = DirectoryEntry.themes.through.objects.filter(theme_id__in=theme_ids).values(
-        "directoryentry_id"
-    )
     return (
         DirectoryEntry.objects.published()
-        .filter(setting__in=sides, published_at__gt=since, pk__in=matching)
+        .filter(setting__in=sides, published_at__gt=since, theme_ids__overlap=theme_ids)
         .exclude(pk=entry.pk)
         .exclude(pk__in=already.values("entry_id"))
         .select_related("commune")
