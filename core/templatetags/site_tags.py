@@ -1,21 +1,32 @@
 """Template tags shared by every page."""
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from core.links import slug_url
 
 register = template.Library()
 
 
-@register.inclusion_tag("partials/nav_item.html", takes_context=True)
-def nav_item(context, url_name: str, label: str, exact: bool = False) -> dict:
-    """A navigation link, marked as the current page; left out until its page exists."""
+@register.simple_tag(takes_context=True)
+def nav_item(context, url_name: str, label: str, exact: bool = False) -> SafeString:
+    """A navigation link, marked as the current page; left out until its page exists.
+    Written here rather than by a template: every page shows seven of them."""
     try:
-        url = reverse(url_name)
+        url = slug_url(url_name)
     except NoReverseMatch:
-        return {"url": None}
+        return SafeString("")
     path = context["request"].path
     current = path == url if exact else path.startswith(url)
-    return {"url": url, "label": label, "current": current}
+    return format_html(
+        '<li class="nav-item"><a class="nav-link{}" href="{}"{}>{}</a></li>',
+        " active" if current else "",
+        url,
+        SafeString(' aria-current="page"') if current else "",
+        label,
+    )
 
 
 @register.filter
