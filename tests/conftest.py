@@ -242,3 +242,18 @@ def directory(places, themes):
         "bois": bois, "labo": labo, "metropole": metropole, "pays": pays, "hidden": hidden,
         "wood": wood, "food": food, "secret": secret,
     }  # fmt: skip
+
+
+@pytest.fixture
+def forest_lab(places, themes):
+    """An urban research institute on two of the wood pole's themes that works with
+    nobody yet: the pole's one potential partner in ``directory``."""
+    from tests.factories.clusters import make_entry
+
+    return make_entry(
+        "Institut forêt-énergie",
+        kind="research",
+        commune=places["lyon"],
+        setting="urban",
+        themes=[themes["bois-foret"], themes["energie-transition-ecologique"]],
+    )

@@ -31,14 +31,7 @@ def test_a_territory_lives_under_its_own_address(client, directory):
     assert client.get("/annuaire/structures/metropole-de-lyon/").status_code == 404
 
 
-def test_potential_partners_cross_the_divide_with_their_reason(client, directory, places, themes):
-    forest_lab = make_entry(
-        "Institut forêt-énergie",
-        kind="research",
-        commune=places["lyon"],
-        setting="urban",
-        themes=[themes["bois-foret"], themes["energie-transition-ecologique"]],
-    )
+def test_potential_partners_cross_the_divide_with_their_reason(client, directory, forest_lab):
     suggestions = potential_partners(directory["bois"])
     # The lab and the metropolis already work with the pole; the other rural entry is not
     # across the divide. The institute shares two themes.
@@ -152,14 +145,7 @@ NEW_LISTS = """{% load directory_cards %}
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_the_lists_of_an_entry_page_keep_their_markup(client, directory, places, themes, language):
-    make_entry(
-        "Institut forêt-énergie",
-        kind="research",
-        commune=places["lyon"],
-        setting="urban",
-        themes=[themes["bois-foret"], themes["energie-transition-ecologique"]],
-    )
+def test_the_lists_of_an_entry_page_keep_their_markup(client, directory, forest_lab, language):
     page = client.get("/annuaire/structures/pole-bois-montagne/")
     context = Context(
         {key: page.context[key] for key in ("practices", "partners", "potential_partners")}

@@ -40,16 +40,7 @@ def test_with_javascript_the_menu_folds_and_unfolds(page, db):
     expect(agenda).to_be_visible()
 
 
-def test_the_map_speaks_the_page_s_language(page, directory, places, themes):
-    from tests.factories.clusters import make_entry
-
-    make_entry(
-        "Institut forêt-énergie",
-        kind="research",
-        commune=places["lyon"],
-        setting="urban",
-        themes=[themes["bois-foret"], themes["energie-transition-ecologique"]],
-    )
+def test_the_map_speaks_the_page_s_language(page, directory, forest_lab):
     page.goto("/carte/")
     expect(page.get_by_role("button", name="Zoom avant")).to_be_visible()
     page.get_by_role("button", name="English").first.click()
