@@ -1,8 +1,9 @@
 """Addresses of objects by slug, without running the URL resolver for each one.
 
 ``reverse()`` walks the URL patterns at every call (some 100 µs): a list of twenty cards,
-each with a link, paid for it twenty times. ``slug_url`` reverses once per view name,
-language and script prefix with placeholder slugs, then fills in the real ones."""
+each with a link, paid for it twenty times, and every page for its seven navigation
+links. ``slug_url`` reverses once per view name, language and script prefix with
+placeholder slugs (or none, for a view without arguments), then fills in the real ones."""
 
 from urllib.parse import quote
 

@@ -66,8 +66,8 @@ def bounded_page(queryset: QuerySet, raw_number, per_page: int, bound: int | Non
 
 def _deep_rows(queryset: QuerySet, start: int, per_page: int) -> list:
     """A deep page in two steps: the ids of its rows first, walked past the earlier ones
-    in an index without reading them (``clusters.Practice``'s covering index), then those
-    rows whole, back in the same order."""
+    without reading them (from the index of the list's order where one covers its
+    filters), then those rows whole, back in the same order."""
     ids = list(queryset.values_list("pk", flat=True)[start : start + per_page])
     found = {row.pk: row for row in queryset.filter(pk__in=ids)}
     return [found[pk] for pk in ids if pk in found]
