@@ -14,7 +14,7 @@ from functools import lru_cache
 from django import template
 from django.forms import BoundField, CheckboxInput
 from django.forms.widgets import Input
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -144,14 +144,17 @@ def input_widget(field: BoundField):
     return mark_safe("".join(parts))  # noqa: S308 (each part escaped by format_html)
 
 
-def _errors(field: BoundField, *, with_id: bool = False) -> str:
-    return "".join(
-        format_html(
-            '<p class="invalid-feedback d-block" id="{}_error">{}</p>', field.auto_id, error
-        )
-        if with_id
-        else format_html('<p class="invalid-feedback d-block">{}</p>', error)
-        for error in field.errors
+@register.simple_tag(name="field_errors")
+def _errors(field: BoundField) -> SafeString:
+    """A field's errors under the id its widget names in ``aria-describedby``."""
+    if not field.errors:
+        return SafeString("")
+    return format_html(
+        '<div id="{}_error">{}</div>',
+        field.auto_id,
+        format_html_join(
+            "", '<p class="invalid-feedback d-block">{}</p>', ((error,) for error in field.errors)
+        ),
     )
 
 
@@ -159,7 +162,8 @@ def _errors(field: BoundField, *, with_id: bool = False) -> str:
 def filter_field(field: BoundField, legend_hidden: bool = False) -> SafeString:
     """One field of a filter form: a group of checkboxes in a fieldset with its legend
     (``legend_hidden`` where a heading above already names it), a checkbox beside its
-    label, any other widget under its label with its help text; errors below each."""
+    label, any other widget under its label with its help text; errors below each, under
+    the id the widget's ``aria-describedby`` names."""
     widget = field.widget_type
     if widget == "checkboxselectmultiple":
         return format_html(
@@ -168,7 +172,7 @@ def filter_field(field: BoundField, legend_hidden: bool = False) -> SafeString:
             " visually-hidden" if legend_hidden else "",
             field.label,
             checkbox_list(field),
-            mark_safe(_errors(field, with_id=True)),  # noqa: S308 (escaped by format_html)
+            _errors(field),
         )
     if widget == "checkbox":
         return format_html(
@@ -177,13 +181,17 @@ def filter_field(field: BoundField, legend_hidden: bool = False) -> SafeString:
             input_widget(field),
             field.id_for_label,
             field.label,
-            mark_safe(_errors(field)),  # noqa: S308 (escaped by format_html)
+            _errors(field),
         )
     control = (
         select_widget(field) if widget in ("select", "selectmultiple") else input_widget(field)
     )
     help_text = (
-        format_html('<div class="form-text">{}</div>', field.help_text) if field.help_text else ""
+        format_html(
+            '<div class="form-text" id="{}_helptext">{}</div>', field.auto_id, field.help_text
+        )
+        if field.help_text
+        else ""
     )
     return format_html(
         '<div class="mb-3"><label class="form-label" for="{}">{}</label>{}{}{}</div>',
@@ -191,5 +199,5 @@ def filter_field(field: BoundField, legend_hidden: bool = False) -> SafeString:
         field.label,
         control,
         help_text,
-        mark_safe(_errors(field)),  # noqa: S308 (escaped by format_html)
+        _errors(field),
     )
