@@ -5,17 +5,14 @@ Demo accounts use the reserved domain settings.DEMO_EMAIL_DOMAIN, which also mak
 site show its "demo data" banner.
 """
 
+import time
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import caches
@@ -36,10 +33,17 @@ DEMO_PASSWORD = "interclusters-demo"  # noqa: S105
 DEMO_TOTP_SECRET = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"  # noqa: S105
 
 
+def totp_code(secret: str) -> str:
+    """The code an authenticator app holding ``secret`` shows now: the current period's.
+    (allauth's own counters start with the earliest it still accepts, the previous
+    period's code, which stops working as this period ends: seconds, at worst.)"""
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
+
+
 def demo_totp_code() -> str:
     """The code an authenticator app holding DEMO_TOTP_SECRET shows now."""
-    counter = next(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
+    return totp_code(DEMO_TOTP_SECRET)
 
 
 @dataclass(frozen=True)

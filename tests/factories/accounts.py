@@ -2,14 +2,10 @@
 
 import factory
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 
+from devdata.demo import accounts as demo_accounts
 from interclusters.models import User
 
 PASSWORD = "un-mot-de-passe-solide"
@@ -19,8 +15,7 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 def totp_code(secret: str = TOTP_SECRET) -> str:
     """The code an authenticator app shows now for ``secret``."""
-    counter = next(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counter))
+    return demo_accounts.totp_code(secret)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

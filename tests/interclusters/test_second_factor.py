@@ -3,19 +3,15 @@ signs in through the portal's door; members added by the team choose their passw
 nobody unconfirmed is linked to a structure."""
 
 import re
+import time
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.core import mail
 from django.core.exceptions import ValidationError
 
 from interclusters.models import User
-from tests.factories.accounts import PASSWORD, UserFactory, totp_code
+from tests.factories.accounts import PASSWORD, TOTP_SECRET, UserFactory, totp_code
 
 LOGIN = "/compte/connexion/"
 
@@ -35,7 +31,7 @@ def test_staff_without_a_second_factor_reach_only_the_enrolment_page(client, db)
     assert client.get("/compte/2fa/totp/activate/").status_code == 200
     # Enrolling: the code of the app that scanned the page's secret.
     secret = client.session["mfa.totp.secret"]
-    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    code = totp_code(secret)
     assert client.post("/compte/2fa/totp/activate/", {"code": "123456"}).status_code == 422
     response = client.post("/compte/2fa/totp/activate/", {"code": code})
     assert response.status_code == 302
@@ -163,3 +159,20 @@ def test_existing_accounts_get_their_address_when_accounts_move_to_allauth(db):
     rows = dict(EmailAddress.objects.values_list("user_id", "verified"))
     assert rows == {member.pk: False, staff.pk: True}
     assert EmailAddress.objects.filter(primary=True).count() == 2
+
+
+@pytest.mark.parametrize("seconds_later", [0, 1, 30])
+def test_the_code_of_the_moment_is_accepted_until_the_next_period_ends(monkeypatch, seconds_later):
+    # The code the tests and `manage.py demo_code` give is the current period's: still
+    # accepted when the server checks it after this period has ended (the previous
+    # period's code, allauth's first counter, would have stopped working by then).
+    from types import SimpleNamespace
+
+    from allauth.mfa.totp.internal import auth
+
+    start = (int(time.time()) // 30) * 30 + 29.5  # half a second before a period ends
+    monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: start))
+    monkeypatch.setattr("devdata.demo.accounts.time", SimpleNamespace(time=lambda: start))
+    code = totp_code(TOTP_SECRET)
+    monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: start + seconds_later))
+    assert auth.validate_totp_code(TOTP_SECRET, code)
