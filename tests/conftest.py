@@ -53,6 +53,20 @@ def _static_files_found_on_request():
     django_settings.WHITENOISE_AUTOREFRESH = True
 
 
+@pytest.fixture(autouse=True)
+def _one_rate_limit_window(monkeypatch):
+    """django-ratelimit counts in windows of the clock: six requests against « 5 a minute »
+    that straddle the end of a window would be counted in two, and the sixth let through.
+    A test's requests all fall in the window of its start."""
+    import time
+    from types import SimpleNamespace
+
+    import django_ratelimit.core
+
+    start = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: start))
+
+
 def _clear_caches() -> None:
     for alias in settings.CACHES:
         caches[alias].clear()
